@@ -1,0 +1,173 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { Ctx } from './platform/context.js';
+import { openDatabase, type Database } from './platform/db/index.js';
+import { AppError, errorBody, type Lang } from './platform/errors/index.js';
+import { toAppError } from './platform/web/http-errors.js';
+import { diskStore } from './platform/files/storage.js';
+import { loadGeography } from './platform/geo/index.js';
+import { startJobs, type Jobs } from './platform/jobs/index.js';
+import { MAIL_QUEUE, mailDelivery } from './platform/mail/index.js';
+import { mailboxRoutes } from './platform/mail/mailbox.routes.js';
+import { registerMetrics } from './platform/web/metrics.js';
+import { errorPage } from './platform/web/pages.js';
+import { apiDocsRoutes } from './platform/web/apidocs.js';
+import { seedCatalog } from './modules/catalog/index.js';
+import { casesRoutes, seedDemoCases } from './modules/cases/index.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    lang: Lang;
+  }
+}
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const REFERENCE_DIR = join(ROOT, 'reference');
+
+/** How the app is assembled; tests pass an open database and a clock. */
+export interface AppOptions {
+  config: Config;
+  db?: Database;
+  now?: () => Date;
+  /** Run job workers in this process (default: config.jobs). */
+  runWorkers?: boolean;
+  /** Poll interval of job workers, seconds (tests use a short one). */
+  pollSeconds?: number;
+  logger?: boolean;
+}
+
+/** The assembled platform: the HTTP app, the context its use cases run in, and how to stop it. */
+export interface App {
+  app: FastifyInstance;
+  ctx: Ctx;
+  close(): Promise<void>;
+}
+
+/** Prepares reference data (and demo data when configured) on an open database; idempotent. */
+export async function prepareData(db: Database, config: Pick<Config, 'demo' | 'demoSignals'>): Promise<{ demoSeeded: number }> {
+  await loadGeography(db, REFERENCE_DIR);
+  await seedCatalog(db, REFERENCE_DIR);
+  const demoSeeded = config.demo ? await seedDemoCases(db, config.demoSignals) : 0;
+  return { demoSeeded };
+}
+
+/** Builds the platform: database, jobs, routes. */
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const { config } = opts;
+  const ownDb = !opts.db;
+  const db =
+    opts.db ??
+    (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite') }));
+  await prepareData(db, config);
+  const runWorkers = opts.runWorkers ?? config.jobs;
+  const jobs: Jobs = await startJobs(db, { runWorkers, queues: [MAIL_QUEUE], pollSeconds: opts.pollSeconds });
+  const ctx: Ctx = { db, jobs, files: diskStore(join(config.dataDir, 'files')), config, now: opts.now ?? (() => new Date()) };
+  await jobs.work(MAIL_QUEUE, mailDelivery(db, { smtpUrl: config.smtpUrl, from: config.mailFrom }));
+
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: config.logLevel },
+    // The largest legitimate body is a form with 5 photos of 10 MB; multipart enforces the per-file limit.
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Sofia citizen services API',
+        description: 'Signals and questions to Sofia Municipality: submit, track, map. Bulgarian first; errors name the field.',
+        version: '1.0.0',
+      },
+      servers: [{ url: config.publicBaseUrl }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(multipart, {
+    limits: { fileSize: 10 * 1024 * 1024, files: 6, fields: 60, fieldSize: 64 * 1024, parts: 80 },
+  });
+  await app.register(fastifyStatic, { root: join(ROOT, 'public'), prefix: '/static/', maxAge: '1h' });
+  const leaflet = dirname(createRequire(import.meta.url).resolve('leaflet/dist/leaflet.js'));
+  await app.register(fastifyStatic, { root: leaflet, prefix: '/vendor/leaflet/', decorateReply: false, maxAge: '1d' });
+
+  app.decorateRequest('lang', 'bg');
+  app.addHook('onRequest', async (req) => {
+    const q = (req.query as Record<string, unknown> | undefined)?.lang;
+    const c = req.cookies?.lang;
+    req.lang = q === 'en' || q === 'bg' ? q : c === 'en' ? 'en' : 'bg';
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'same-origin');
+    reply.header('X-Frame-Options', 'SAMEORIGIN');
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => presentError(err, req, reply));
+  app.setNotFoundHandler((req, reply) => presentError(new AppError('NOT_FOUND'), req, reply));
+
+  app.get('/lang/:lang', { schema: { hide: true } }, async (req, reply) => {
+    const { lang } = req.params as { lang: string };
+    const back = String((req.query as { back?: string }).back ?? '/');
+    reply.setCookie('lang', lang === 'en' ? 'en' : 'bg', { path: '/', maxAge: 365 * 86400, sameSite: 'lax', httpOnly: true });
+    // Only local paths: an open redirect here would lend the city's name to phishing.
+    return reply.redirect(back.startsWith('/') && !back.startsWith('//') ? back : '/', 303);
+  });
+  app.get('/health', { schema: { hide: true } }, async () => {
+    await db.raw.executeSql('SELECT 1', []);
+    return { status: 'ok', database: db.kind };
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerMetrics(app, async () => {
+    const { rows } = await db.raw.executeSql(
+      "SELECT (SELECT count(*) FROM cases)::int AS cases, (SELECT count(*) FROM mail_outbox WHERE status = 'queued')::int AS mail_queued",
+      [],
+    );
+    return { sofia_cases_total: Number(rows[0].cases), sofia_mail_queued: Number(rows[0].mail_queued) };
+  });
+  await casesRoutes(app, ctx);
+  await mailboxRoutes(app, ctx);
+  await apiDocsRoutes(app);
+  await app.ready();
+
+  return {
+    app,
+    ctx,
+    async close() {
+      await app.close();
+      await jobs.stop();
+      if (ownDb) await db.close();
+    },
+  };
+}
+
+function wantsJson(req: FastifyRequest): boolean {
+  return req.url.startsWith('/api/') || req.url.startsWith('/open311/') || (req.headers.accept ?? '').startsWith('application/json');
+}
+
+/** The one place an error becomes an HTTP answer: a status, a message in the reader's language, never a stack trace. */
+function presentError(err: unknown, req: FastifyRequest, reply: FastifyReply) {
+  const appErr = toAppError(err);
+  if (appErr.code === 'INTERNAL') req.log.error({ err }, 'unhandled error');
+  reply.code(appErr.status);
+  if (wantsJson(req)) return reply.send(errorBody(appErr, req.lang ?? 'bg'));
+  return reply.type('text/html; charset=utf-8').send(errorPage(req, appErr));
+}

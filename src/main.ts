@@ -1,0 +1,38 @@
+import { loadConfig } from './config.js';
+import { buildApp } from './app.js';
+
+/** Starts the platform: `npm start`. */
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = loadConfig();
+  const { app, close } = await buildApp({ config });
+  await app.listen({ port: config.port, host: config.host });
+  const url = config.publicBaseUrl;
+  const db = config.databaseUrl ? 'PostgreSQL server (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}/pglite`;
+  const lines = [
+    '',
+    `  Sofia citizen services are ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `  ➜  ${url}`,
+    `  database: ${db}`,
+    config.smtpUrl ? '  mail: SMTP' : `  mail: development mailbox at ${url}/dev/mailbox`,
+    `  API: ${url}/docs/api  (OpenAPI: ${url}/openapi.json)`,
+  ];
+  if (config.demo) lines.push('  demo data: on (demo signals over the last 90 days; no logins yet: citizens need no account to submit)');
+  console.log(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'stopping');
+    await close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

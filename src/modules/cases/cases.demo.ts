@@ -1,0 +1,152 @@
+import type { Database } from '../../platform/db/index.js';
+import { formatRegNumber, sofiaYear } from '../../platform/register/index.js';
+import { KINDS } from './cases.policy.js';
+
+/** A small deterministic PRNG, so every fresh demo database looks the same. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PHRASES = [
+  'Проблемът е от няколко седмици и се влошава.',
+  'Моля за спешна проверка, опасно е за децата.',
+  'Сигнализирах и преди, но няма промяна.',
+  'Вечер е особено неприятно.',
+  'Засегнати са всички живущи в района.',
+  'Прилагам описание на мястото.',
+];
+const ANSWERS = [
+  'Сигналът е възложен на фирмата, отговорна за поддръжката. Проблемът е отстранен.',
+  'Извършена е проверка на място. Предприети са необходимите действия.',
+  'Сигналът е препратен по компетентност към районната администрация.',
+];
+
+/** Demo signal plan: statuses as the live system shows them, older signals further along. */
+function pickStatus(r: number, ageDays: number): string {
+  if (ageDays < 3) return r < 0.8 ? 'pending' : 'in_progress';
+  if (r < 0.2) return 'pending';
+  if (r < 0.45) return 'in_progress';
+  if (r < 0.55) return 'awaiting_reply';
+  if (r < 0.85) return 'closed';
+  if (r < 0.92) return 'notified';
+  if (r < 0.97) return 'rejected';
+  return 'duplicate';
+}
+
+/**
+ * Seeds `count` demo signals (and a few questions) over the last `days` days, following the
+ * real catalogue's distribution and spread over Sofia's neighbourhoods, with histories.
+ * Runs once, on an empty register; numbers are given in date order, gap-free.
+ */
+export async function seedDemoCases(db: Database, count: number, now = new Date(), days = 90, seed = 2026): Promise<number> {
+  const { rows: existing } = await db.raw.executeSql('SELECT count(*)::int AS n FROM cases', []);
+  if ((existing[0] as { n: number }).n > 0 || count === 0) return 0;
+  const { rows: types } = await db.raw.executeSql(
+    'SELECT t.id, t.category_id, t.weight FROM case_types t JOIN categories c ON c.id = t.category_id WHERE t.active AND c.active AND t.weight > 0',
+    [],
+  );
+  const { rows: hoods } = await db.raw.executeSql('SELECT source_id FROM neighbourhoods ORDER BY source_id', []);
+  const rand = prng(seed);
+  const totalWeight = types.reduce((s, t) => s + Number(t.weight), 0);
+  const pickType = () => {
+    let x = rand() * totalWeight;
+    for (const t of types) if ((x -= Number(t.weight)) <= 0) return t;
+    return types[types.length - 1];
+  };
+
+  type Plan = { k: string; reg: string; y: number; s: number; num: string; at: string; ty: number; ca: number; st: string; d: string; h: number | null; ps: number; ev: unknown[] };
+  const plans: Omit<Plan, 'reg' | 'y' | 's' | 'num'>[] = [];
+  for (let i = 0; i < count; i++) {
+    const ageDays = rand() * days;
+    const at = new Date(now.getTime() - ageDays * 86_400_000);
+    const t = pickType();
+    const isQuestion = rand() < 0.05;
+    const status = pickStatus(rand(), ageDays);
+    const events: unknown[] = [{ at: at.toISOString(), type: 'registered', from: null, to: 'pending', text: null }];
+    let when = at.getTime();
+    const step = () => (when = Math.min(now.getTime(), when + (0.2 + rand() * 3) * 86_400_000));
+    if (status !== 'pending') {
+      events.push({ at: new Date(step()).toISOString(), type: 'status', from: 'pending', to: 'in_progress', text: null });
+      if (status !== 'in_progress') {
+        const answer = status === 'rejected' ? 'Сигналът е извън компетентността на Столична община.' : ANSWERS[Math.floor(rand() * ANSWERS.length)];
+        events.push({ at: new Date(step()).toISOString(), type: 'status', from: 'in_progress', to: status, text: status === 'duplicate' ? null : answer });
+      }
+    }
+    plans.push({
+      k: isQuestion ? 'question' : 'signal',
+      at: at.toISOString(),
+      ty: Number(t.id),
+      ca: Number(t.category_id),
+      st: status,
+      d: PHRASES[Math.floor(rand() * PHRASES.length)]!,
+      h: isQuestion ? null : Number(hoods[Math.floor(rand() * hoods.length)]!.source_id),
+      ps: Math.floor(rand() * 1e9),
+      ev: events,
+    });
+  }
+  plans.sort((a, b) => a.at.localeCompare(b.at));
+  const seqs = new Map<string, number>();
+  const full: Plan[] = plans.map((p) => {
+    const reg = KINDS[p.k as 'signal' | 'question'].register;
+    const y = sofiaYear(new Date(p.at));
+    const key = `${reg}/${y}`;
+    const s = (seqs.get(key) ?? 0) + 1;
+    seqs.set(key, s);
+    return { ...p, reg, y, s, num: formatRegNumber(reg, y, s) };
+  });
+
+  // One statement per batch: the catalogue type supplies the description's subject, the
+  // neighbourhood polygon a random point, and the district is the one that covers it (or nearest).
+  const BATCH = 2000;
+  for (let i = 0; i < full.length; i += BATCH) {
+    await db.raw.executeSql(
+      `WITH p AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb)
+           AS x(k text, reg text, y int, s int, num text, at timestamptz, ty int, ca int, st text, d text, h int, ps int, ev jsonb)
+       ), g AS (
+         SELECT p.*, t.name_bg AS tname,
+                CASE WHEN p.h IS NULL THEN NULL
+                     ELSE (SELECT ST_GeometryN(ST_GeneratePoints(n.geom, 1, p.ps), 1) FROM neighbourhoods n WHERE n.source_id = p.h) END AS pt
+         FROM p JOIN case_types t ON t.id = p.ty
+       ), ins AS (
+         INSERT INTO cases (kind, register_code, reg_year, reg_seq, reg_number, registered_at, channel, category_id, type_id,
+                            status, description, location, district_id, neighbourhood_id, is_public, anonymous, updated_at, closed_at)
+         SELECT g.k, g.reg, g.y, g.s, g.num, g.at, 'web', g.ca, g.ty, g.st,
+                CASE WHEN g.k = 'question' THEN 'Въпрос относно: ' || g.tname || '. Каква е процедурата и в какъв срок?'
+                     ELSE g.tname || '. ' || g.d END,
+                g.pt,
+                CASE WHEN g.pt IS NULL THEN NULL
+                     ELSE (SELECT d.id FROM districts d ORDER BY d.geom <-> g.pt, ST_Distance(d.geom, g.pt) LIMIT 1) END,
+                (SELECT n.id FROM neighbourhoods n WHERE n.source_id = g.h),
+                true, true,
+                COALESCE((SELECT max((e->>'at')::timestamptz) FROM jsonb_array_elements(g.ev) e), g.at),
+                CASE WHEN g.st IN ('closed', 'notified', 'rejected', 'duplicate')
+                     THEN (SELECT max((e->>'at')::timestamptz) FROM jsonb_array_elements(g.ev) e) END
+         FROM g
+         RETURNING id, reg_number
+       )
+       INSERT INTO case_events (case_id, at, type, status_from, status_to, text, is_public, actor_label)
+       SELECT ins.id, (e->>'at')::timestamptz, e->>'type', e->>'from', e->>'to', e->>'text', true,
+              CASE WHEN e->>'type' = 'registered' THEN 'Контактен център' ELSE 'Столична община' END
+       FROM ins JOIN p ON p.num = ins.reg_number, jsonb_array_elements(p.ev) e`,
+      [JSON.stringify(full.slice(i, i + BATCH))],
+    );
+  }
+  for (const [key, last] of seqs) {
+    const [reg, y] = key.split('/');
+    await db.raw.executeSql(
+      `INSERT INTO register_counters (register_code, year, last_value) VALUES ($1, $2, $3)
+       ON CONFLICT (register_code, year) DO UPDATE SET last_value = GREATEST(register_counters.last_value, EXCLUDED.last_value)`,
+      [reg, Number(y), last],
+    );
+  }
+  await db.raw.executeSql('ANALYZE cases; ANALYZE case_events', []);
+  return full.length;
+}

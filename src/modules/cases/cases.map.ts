@@ -1,0 +1,179 @@
+import { and, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Orm } from '../../platform/db/index.js';
+import { districts } from '../../platform/geo/index.js';
+import { caseTypes, categories } from '../catalog/catalog.tables.js';
+import type { MapFilter } from './cases.schemas.js';
+import { caseUrl, statusLabel } from './cases.service.js';
+import { cases } from './cases.tables.js';
+
+/** The map shows what was registered in the last 30 days (CC-6). */
+export const MAP_DAYS = 30;
+/** Sofia municipality's bounding box, the default map area. */
+export const SOFIA_BBOX: [number, number, number, number] = [23.0, 42.5, 23.6, 42.85];
+// One cluster per ~64 px screen cell; from this zoom on, every signal is its own marker.
+const CELL_PX = 64;
+const NO_CLUSTER_ZOOM = 17;
+const MAX_SINGLE_POINTS = 2000;
+
+function recentPublicSignals(f: Omit<MapFilter, 'zoom' | 'bbox'>, now: Date): SQL {
+  const since = new Date(now.getTime() - MAP_DAYS * 86_400_000);
+  const parts: SQL[] = [
+    eq(cases.kind, 'signal'),
+    eq(cases.isPublic, true),
+    eq(cases.hidden, false),
+    sql`${cases.location} IS NOT NULL`,
+    gte(cases.registeredAt, since),
+  ];
+  if (f.category) parts.push(eq(cases.categoryId, f.category));
+  if (f.status) parts.push(eq(cases.status, f.status));
+  if (f.district) parts.push(sql`${cases.districtId} = (SELECT id FROM ${districts} WHERE code = ${f.district})`);
+  return and(...parts)!;
+}
+
+function bboxOf(f: MapFilter): [number, number, number, number] {
+  if (!f.bbox) return SOFIA_BBOX;
+  const [w, s, e, n] = f.bbox.split(',').map(Number) as [number, number, number, number];
+  return [Math.min(w, e), Math.min(s, n), Math.max(w, e), Math.max(s, n)];
+}
+
+/** A GeoJSON feature of the map: a cluster with its count, or one signal. */
+export type MapFeature = {
+  type: 'Feature';
+  geometry: { type: 'Point'; coordinates: [number, number] };
+  properties:
+    | { cluster: true; count: number }
+    | { cluster: false; number: string; url: string; status: string; statusLabel: string; category: string; type: string; registeredAt: string };
+};
+
+/**
+ * Clusters the public signals of the last 30 days inside the requested area on the server,
+ * in a grid that matches the zoom, so the browser gets at most a few hundred features however
+ * many signals there are.
+ */
+export async function mapClusters(orm: Orm, f: MapFilter, lang: 'bg' | 'en', now: Date): Promise<{ type: 'FeatureCollection'; features: MapFeature[]; total: number }> {
+  const [w, s, e, n] = bboxOf(f);
+  const where = and(recentPublicSignals(f, now), sql`${cases.location} && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)`)!;
+  const zoom = f.zoom;
+  type Row = { n: number; lon: number; lat: number; id: number };
+  let rows: Row[];
+  if (zoom >= NO_CLUSTER_ZOOM) {
+    rows = (await orm
+      .select({ n: sql<number>`1`, lon: sql<number>`ST_X(${cases.location})`, lat: sql<number>`ST_Y(${cases.location})`, id: cases.id })
+      .from(cases)
+      .where(where)
+      .orderBy(desc(cases.registeredAt))
+      .limit(MAX_SINGLE_POINTS)) as Row[];
+  } else {
+    const cellLon = (360 * CELL_PX) / (256 * 2 ** zoom);
+    // Web Mercator stretches latitude by 1/cos(lat): a square screen cell spans fewer degrees north–south.
+    const cellLat = cellLon * Math.cos((((s + n) / 2) * Math.PI) / 180);
+    rows = (await orm
+      .select({
+        n: sql<number>`count(*)::int`,
+        lon: sql<number>`avg(ST_X(${cases.location}))`,
+        lat: sql<number>`avg(ST_Y(${cases.location}))`,
+        id: sql<number>`min(${cases.id})`,
+      })
+      .from(cases)
+      .where(where)
+      .groupBy(sql`floor(ST_X(${cases.location}) / ${cellLon}::float8)`, sql`floor(ST_Y(${cases.location}) / ${cellLat}::float8)`)) as Row[];
+  }
+  const singles = rows.filter((r) => Number(r.n) === 1).map((r) => Number(r.id));
+  const details = new Map<number, Awaited<ReturnType<typeof signalSummaries>>[number]>();
+  for (const d of await signalSummaries(orm, singles)) details.set(d.id, d);
+  let total = 0;
+  const features: MapFeature[] = rows.map((r) => {
+    const count = Number(r.n);
+    total += count;
+    const coordinates: [number, number] = [Number(r.lon), Number(r.lat)];
+    const d = count === 1 ? details.get(Number(r.id)) : undefined;
+    if (!d) return { type: 'Feature', geometry: { type: 'Point', coordinates }, properties: { cluster: true, count } };
+    return {
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates },
+      properties: {
+        cluster: false,
+        number: d.number,
+        url: caseUrl(d.number),
+        status: d.status,
+        statusLabel: statusLabel(d.status, lang),
+        category: lang === 'en' ? d.catEn : d.catBg,
+        type: lang === 'en' ? d.typeEn : d.typeBg,
+        registeredAt: d.registeredAt.toISOString(),
+      },
+    };
+  });
+  return { type: 'FeatureCollection', features, total };
+}
+
+async function signalSummaries(orm: Orm, ids: number[]) {
+  if (!ids.length) return [];
+  const rows = await orm
+    .select({
+      id: cases.id,
+      number: cases.regNumber,
+      status: cases.status,
+      registeredAt: cases.registeredAt,
+      catBg: categories.nameBg,
+      catEn: categories.nameEn,
+      typeBg: caseTypes.nameBg,
+      typeEn: caseTypes.nameEn,
+    })
+    .from(cases)
+    .leftJoin(categories, eq(categories.id, cases.categoryId))
+    .leftJoin(caseTypes, eq(caseTypes.id, cases.typeId))
+    .where(inArray(cases.id, ids));
+  return rows.map((r) => ({ ...r, catBg: r.catBg ?? '', catEn: r.catEn ?? '', typeBg: r.typeBg ?? '', typeEn: r.typeEn ?? '' }));
+}
+
+/** One row of the map's list view (the same selection, without JavaScript). */
+export interface SignalListRow {
+  number: string;
+  registeredAt: Date;
+  status: string;
+  category: string;
+  type: string;
+  district: string | null;
+  address: string | null;
+}
+
+/** A page of the public signals the map shows, newest first. */
+export async function listMapSignals(orm: Orm, f: MapFilter, lang: 'bg' | 'en', now: Date, page: number, pageSize = 20): Promise<{ rows: SignalListRow[]; total: number }> {
+  const where = recentPublicSignals(f, now);
+  const [rows, [cnt]] = await Promise.all([
+    orm
+      .select({
+        number: cases.regNumber,
+        registeredAt: cases.registeredAt,
+        status: cases.status,
+        catBg: categories.nameBg,
+        catEn: categories.nameEn,
+        typeBg: caseTypes.nameBg,
+        typeEn: caseTypes.nameEn,
+        dBg: districts.nameBg,
+        dEn: districts.nameEn,
+        address: cases.address,
+      })
+      .from(cases)
+      .leftJoin(categories, eq(categories.id, cases.categoryId))
+      .leftJoin(caseTypes, eq(caseTypes.id, cases.typeId))
+      .leftJoin(districts, eq(districts.id, cases.districtId))
+      .where(where)
+      .orderBy(desc(cases.registeredAt), desc(cases.id))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    orm.select({ n: sql<number>`count(*)::int` }).from(cases).where(where),
+  ]);
+  return {
+    total: Number(cnt?.n ?? 0),
+    rows: rows.map((r) => ({
+      number: r.number,
+      registeredAt: r.registeredAt,
+      status: r.status,
+      category: (lang === 'en' ? r.catEn : r.catBg) ?? '',
+      type: (lang === 'en' ? r.typeEn : r.typeBg) ?? '',
+      district: (lang === 'en' ? r.dEn : r.dBg) ?? null,
+      address: r.address,
+    })),
+  };
+}

@@ -1,0 +1,385 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { h } from 'preact';
+import type { Ctx } from '../../platform/context.js';
+import { AppError, type ErrorCode, type FieldIssue } from '../../platform/errors/index.js';
+import { parseOrThrow } from '../../platform/errors/validation.js';
+import { renderFragment, renderPage } from '../../platform/web/layout.js';
+import { pageCtx } from '../../platform/web/pages.js';
+import { toAppError } from '../../platform/web/http-errors.js';
+import { getCatalog, localName } from '../catalog/index.js';
+import { listMapSignals, mapClusters } from './cases.map.js';
+import { STATUSES } from './cases.policy.js';
+import { MapQuery, PublicCase, SubmitCaseBody, SubmittedCase, type MapFilter } from './cases.schemas.js';
+import {
+  caseUrl,
+  findByToken,
+  findPublicByNumber,
+  photoVisible,
+  statusLabel,
+  submitCase,
+  type CaseView,
+  type Upload,
+} from './cases.service.js';
+import { CasePage, ExtraFields, HomePage, ReceiptPage, SubmitPage, TrackNotFoundPage, type FormValues } from './cases.views.js';
+
+const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
+
+/** The public JSON shape of a case. */
+function presentCase(view: CaseView, lang: 'bg' | 'en'): z.infer<typeof PublicCase> {
+  return {
+    number: view.number,
+    kind: view.kind,
+    registeredAt: view.registeredAt.toISOString(),
+    status: view.status,
+    statusLabel: statusLabel(view.status, lang),
+    open: STATUSES[view.status].open,
+    category: view.category?.[lang] ?? null,
+    type: view.type?.[lang] ?? null,
+    district: view.district?.[lang] ?? null,
+    neighbourhood: view.neighbourhood?.[lang] ?? null,
+    address: view.address,
+    description: view.description,
+    lat: view.lat,
+    lon: view.lon,
+    photos: view.photos.map((p) => ({ url: `/photos/${p.id}/large.jpg`, thumbUrl: `/photos/${p.id}/thumb.jpg` })),
+    history: view.history.map((e) => ({
+      at: e.at.toISOString(),
+      type: e.type,
+      status: e.statusTo,
+      statusLabel: e.statusTo ? statusLabel(e.statusTo, lang) : null,
+      text: e.text,
+      by: e.by,
+    })),
+  };
+}
+
+/** Reads a multipart form: its fields as strings (repeated names as lists) and its photos. */
+async function readForm(req: FastifyRequest): Promise<{ values: FormValues; photos: Upload[] }> {
+  const values: FormValues = {};
+  const photos: Upload[] = [];
+  if (!req.isMultipart()) {
+    // A form posted url-encoded (a client without file support) still works, without photos.
+    const body = (req.body ?? {}) as Record<string, string | string[]>;
+    for (const [k, v] of Object.entries(body)) values[k] = v;
+    return { values, photos };
+  }
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'file') {
+        const data = await part.toBuffer();
+        // Browsers send an empty part when no file was chosen.
+        if (data.length === 0 && !part.filename) continue;
+        if (part.fieldname !== 'photos') continue;
+        photos.push({ field: `photos[${photos.length}]`, data });
+      } else {
+        const v = String(part.value);
+        const prev = values[part.fieldname];
+        values[part.fieldname] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+      }
+    }
+  } catch (err) {
+    const e = err as { code?: string };
+    if (e.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('PHOTO_TOO_LARGE', { field: `photos[${photos.length}]` });
+    if (e.code === 'FST_FILES_LIMIT') throw new AppError('TOO_MANY_PHOTOS', { field: 'photos' });
+    throw new AppError('MULTIPART_BROKEN', { cause: err });
+  }
+  return { values, photos };
+}
+
+/** Turns the web form's strings into the submission input the API also takes. */
+function formToInput(values: FormValues, kind: 'signal' | 'question', typeCategory: number | undefined, lang: 'bg' | 'en') {
+  const one = (k: string) => {
+    const v = values[k];
+    const s = (Array.isArray(v) ? v[0] : v)?.trim();
+    return s ? s : undefined;
+  };
+  const extra: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(values)) if (k.startsWith('x_') && v !== undefined) extra[k.slice(2)] = v;
+  const num = (k: string) => one(k)?.replace(',', '.');
+  return {
+    kind,
+    typeId: one('typeId'),
+    categoryId: one('categoryId') ?? typeCategory,
+    description: one('description') ?? '',
+    address: one('address'),
+    lat: num('lat'),
+    lon: num('lon'),
+    districtCode: one('districtCode'),
+    extra,
+    name: one('name'),
+    submitterAddress: one('submitterAddress'),
+    phone: one('phone'),
+    email: one('email'),
+    lang: one('lang') === 'en' ? 'en' : lang,
+  };
+}
+
+/** Pages and API of signals and questions: submit, track, map (CC-1..CC-6). */
+export async function casesRoutes(root: FastifyInstance, ctx: Ctx): Promise<void> {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const orm = ctx.db.orm;
+  const mapSettings = { tileUrl: ctx.config.tileUrl, attribution: ctx.config.tileAttribution };
+
+  // ------------------------------------------------------------ pages
+  app.get('/', { schema: { hide: true } }, async (req, reply) => {
+    const q = req.query as Record<string, string | undefined>;
+    const parsed = MapQuery.safeParse({ category: q.category || undefined, status: q.status || undefined, district: q.district || undefined });
+    const filter: MapFilter = parsed.success ? parsed.data : { zoom: 12 };
+    const page = Math.min(Math.max(1, Number(q.page) || 1), 10_000);
+    const [catalog, list] = await Promise.all([getCatalog(orm), listMapSignals(orm, filter, req.lang, ctx.now(), page)]);
+    return html(reply, renderPage(HomePage({ ctx: pageCtx(req), catalog, filter, list: { ...list, page, pageSize: 20 }, map: mapSettings })));
+  });
+
+  for (const kind of ['signal', 'question'] as const) {
+    const path = kind === 'signal' ? '/signals/new' : '/questions/new';
+    app.get(path, { schema: { hide: true } }, async (req, reply) => {
+      const q = req.query as Record<string, string | undefined>;
+      const catalog = await getCatalog(orm);
+      const values: FormValues = { typeId: q.type ?? q.typeId };
+      return html(reply, renderPage(SubmitPage({ ctx: pageCtx(req), kind, catalog, values, issues: [], map: mapSettings })));
+    });
+
+    app.post(path, { schema: { hide: true }, bodyLimit: 52 * 1024 * 1024 }, async (req, reply) => {
+      const catalog = await getCatalog(orm);
+      let values: FormValues = {};
+      const rerender = (issues: FieldIssue[], status: number, formError?: ErrorCode) =>
+        html(reply.code(status), renderPage(SubmitPage({ ctx: pageCtx(req), kind, catalog, values, issues, map: mapSettings, formError })));
+      try {
+        const form = await readForm(req);
+        values = form.values;
+        // The no-JavaScript "Continue" step: show the chosen type's extra fields, nothing is submitted.
+        if (values.step === 'type') return rerender([], 200);
+        const type = catalog.type(Number(values.typeId));
+        const input = parseOrThrow(SubmitCaseBody, formToInput(values, kind, type?.categoryId, req.lang));
+        const done = await submitCase(ctx, input, form.photos, 'web');
+        return reply.redirect(`/p/${done.token}?new=1`, 303);
+      } catch (err) {
+        const e = toAppError(err);
+        if (e.code === 'INTERNAL') throw err;
+        // The type alone decides the category in the form; one message for both is enough.
+        const issues = e.issues.some((i) => i.field === 'typeId') ? e.issues.filter((i) => i.field !== 'categoryId') : e.issues;
+        return rerender(issues, e.status, issues.length ? undefined : e.code);
+      }
+    });
+  }
+
+  app.get('/signals/new/fields', { schema: { hide: true } }, async (req, reply) => {
+    const q = req.query as Record<string, string | undefined>;
+    const type = (await getCatalog(orm)).type(Number(q.type));
+    const ctxPage = { ...pageCtx(req), lang: q.lang === 'en' ? ('en' as const) : req.lang };
+    return html(reply, type ? renderFragment(h(ExtraFields, { type, ctx: ctxPage, values: {}, issues: [] })) : '');
+  });
+
+  app.get('/track', { schema: { hide: true } }, async (req, reply) => {
+    const number = String((req.query as { number?: string }).number ?? '').slice(0, 100);
+    const view = number ? await findPublicByNumber(orm, number) : null;
+    if (view) return reply.redirect(caseUrl(view.number), 303);
+    return html(reply.code(404), renderPage(TrackNotFoundPage({ ctx: pageCtx(req), number })));
+  });
+
+  app.get('/cases/:number', { schema: { hide: true } }, async (req, reply) => {
+    const { number } = req.params as { number: string };
+    const view = await findPublicByNumber(orm, number);
+    if (!view) return html(reply.code(404), renderPage(TrackNotFoundPage({ ctx: pageCtx(req), number })));
+    return html(reply, renderPage(CasePage({ ctx: pageCtx(req), view })));
+  });
+
+  app.get('/p/:token', { schema: { hide: true } }, async (req, reply) => {
+    const { token } = req.params as { token: string };
+    const view = await findByToken(orm, token);
+    if (!view) throw new AppError('NOT_FOUND');
+    // The token is the key to personal data: keep it out of other sites' logs.
+    reply.header('Referrer-Policy', 'no-referrer').header('Cache-Control', 'private, no-store');
+    const justRegistered = (req.query as { new?: string }).new === '1';
+    return html(reply, renderPage(CasePage({ ctx: pageCtx(req), view, privateToken: token, justRegistered })));
+  });
+
+  app.get('/p/:token/receipt', { schema: { hide: true } }, async (req, reply) => {
+    const view = await findByToken(orm, (req.params as { token: string }).token);
+    if (!view) throw new AppError('NOT_FOUND');
+    reply.header('Referrer-Policy', 'no-referrer').header('Cache-Control', 'private, no-store');
+    return html(reply, renderPage(ReceiptPage({ ctx: pageCtx(req), view })));
+  });
+
+  const sendPhoto = async (reply: FastifyReply, id: string, size: string) => {
+    if (size !== 'large.jpg' && size !== 'thumb.jpg') throw new AppError('NOT_FOUND');
+    const data = await ctx.files.get(`photos/${id}/${size}`);
+    if (!data) throw new AppError('NOT_FOUND');
+    return reply.type('image/jpeg').header('Cache-Control', 'public, max-age=3600').send(data);
+  };
+  app.get('/photos/:id/:size', { schema: { hide: true } }, async (req, reply) => {
+    const { id, size } = req.params as { id: string; size: string };
+    if (!(await photoVisible(orm, id))) throw new AppError('NOT_FOUND');
+    return sendPhoto(reply, id, size);
+  });
+  app.get('/p/:token/photos/:id/:size', { schema: { hide: true } }, async (req, reply) => {
+    const { token, id, size } = req.params as { token: string; id: string; size: string };
+    const view = await findByToken(orm, token);
+    if (!view || !view.photos.some((p) => p.id === id)) throw new AppError('NOT_FOUND');
+    return sendPhoto(reply.header('Referrer-Policy', 'no-referrer'), id, size);
+  });
+
+  // ------------------------------------------------------------ JSON API
+  const Catalog = z.object({
+    categories: z.array(
+      z.object({
+        id: z.number(),
+        code: z.string(),
+        name: z.string(),
+        types: z.array(
+          z.object({
+            id: z.number(),
+            code: z.string(),
+            name: z.string(),
+            fields: z.array(
+              z.object({
+                code: z.string(),
+                datatype: z.string(),
+                required: z.boolean(),
+                label: z.string(),
+                options: z.array(z.object({ key: z.string(), name: z.string() })).optional(),
+              }),
+            ),
+          }),
+        ),
+      }),
+    ),
+  });
+  const LangQuery = z.object({ lang: z.enum(['bg', 'en']).optional().describe('Language of names; default bg') });
+
+  app.get(
+    '/api/v1/catalog',
+    { schema: { summary: 'The catalogue: categories, their types and the extra fields each type asks', tags: ['catalogue'], querystring: LangQuery, response: { 200: Catalog } } },
+    async (req) => {
+      const lang = req.query.lang ?? req.lang;
+      const catalog = await getCatalog(orm);
+      return {
+        categories: catalog.categories.map((c) => ({
+          id: c.id,
+          code: c.code,
+          name: localName(c, lang),
+          types: c.types.map((t) => ({
+            id: t.id,
+            code: t.code,
+            name: localName(t, lang),
+            fields: t.fields.map((f) => ({
+              code: f.code,
+              datatype: f.datatype,
+              required: f.required,
+              label: lang === 'en' ? f.labelEn : f.labelBg,
+              options: f.options?.map((o) => ({ key: o.key, name: o[lang] })),
+            })),
+          })),
+        })),
+      };
+    },
+  );
+
+  const ErrorSchema = z.object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      fields: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })).optional(),
+    }),
+  });
+
+  app.post(
+    '/api/v1/cases',
+    {
+      schema: {
+        summary: 'Submit a signal or a question',
+        description: 'Registers the document and answers its registration number. Photos are accepted through the web form; the API takes JSON.',
+        tags: ['cases'],
+        body: SubmitCaseBody,
+        response: { 201: SubmittedCase, 400: ErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      const done = await submitCase(ctx, req.body, [], 'api');
+      return reply.code(201).send({
+        number: done.number,
+        registeredAt: done.registeredAt.toISOString(),
+        kind: done.kind,
+        url: `${ctx.config.publicBaseUrl}${caseUrl(done.number)}`,
+        anonymous: done.anonymous,
+      });
+    },
+  );
+
+  app.get(
+    '/api/v1/cases/:number',
+    {
+      schema: {
+        summary: 'Track a signal or question by its registration number',
+        tags: ['cases'],
+        params: z.object({ number: z.string().max(100).describe('Registration number, e.g. СО26-КЦ01-000123') }),
+        querystring: LangQuery,
+        response: { 200: PublicCase, 404: ErrorSchema },
+      },
+    },
+    async (req) => {
+      const view = await findPublicByNumber(orm, req.params.number);
+      if (!view) throw new AppError('CASE_NOT_FOUND');
+      return presentCase(view, req.query.lang ?? req.lang);
+    },
+  );
+
+  const Feature = z.object({
+    type: z.literal('Feature'),
+    geometry: z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]) }),
+    properties: z.union([
+      z.object({ cluster: z.literal(true), count: z.number() }),
+      z.object({
+        cluster: z.literal(false),
+        number: z.string(),
+        url: z.string(),
+        status: z.string(),
+        statusLabel: z.string(),
+        category: z.string(),
+        type: z.string(),
+        registeredAt: z.string(),
+      }),
+    ]),
+  });
+  app.get(
+    '/api/v1/map/clusters',
+    {
+      schema: {
+        summary: 'Public signals of the last 30 days in an area, clustered for a zoom level',
+        tags: ['map'],
+        querystring: MapQuery.extend(LangQuery.shape),
+        response: { 200: z.object({ type: z.literal('FeatureCollection'), total: z.number(), features: z.array(Feature) }) },
+      },
+    },
+    async (req, reply) => {
+      reply.header('Cache-Control', 'public, max-age=30');
+      return mapClusters(orm, req.query, req.query.lang ?? req.lang, ctx.now());
+    },
+  );
+
+  app.get(
+    '/api/v1/signals',
+    {
+      schema: {
+        summary: 'The map’s selection as a paginated list, newest first',
+        tags: ['map'],
+        querystring: MapQuery.omit({ bbox: true, zoom: true }).extend({
+          page: z.coerce.number().int().min(1).max(10_000).default(1),
+          pageSize: z.coerce.number().int().min(1).max(100).default(20),
+          ...LangQuery.shape,
+        }),
+      },
+    },
+    async (req) => {
+      const lang = req.query.lang ?? req.lang;
+      const { rows, total } = await listMapSignals(orm, { ...req.query, zoom: 12 }, lang, ctx.now(), req.query.page, req.query.pageSize);
+      return {
+        total,
+        page: req.query.page,
+        items: rows.map((r) => ({ ...r, registeredAt: r.registeredAt.toISOString(), statusLabel: statusLabel(r.status, lang), url: caseUrl(r.number) })),
+      };
+    },
+  );
+}

@@ -1,0 +1,304 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Ctx } from '../../platform/context.js';
+import type { Orm } from '../../platform/db/index.js';
+import { AppError, type FieldIssue, type Lang } from '../../platform/errors/index.js';
+import { processPhoto, type ProcessedPhoto } from '../../platform/files/images.js';
+import { districts, locate, neighbourhoods } from '../../platform/geo/index.js';
+import { queueMail } from '../../platform/mail/index.js';
+import { parseRegNumber, takeNumber } from '../../platform/register/index.js';
+import { getCatalog, localName, type CatalogType } from '../catalog/index.js';
+import { caseTypes, categories } from '../catalog/catalog.tables.js';
+import { validateExtra } from './cases.extra.js';
+import { confirmationMail } from './cases.mail.js';
+import { KINDS, STATUSES, kindOfRegister, type CaseKind, type CaseStatus } from './cases.policy.js';
+import type { SubmitCaseInput } from './cases.schemas.js';
+import { caseEvents, caseFiles, cases } from './cases.tables.js';
+
+/** An uploaded file as the edge received it. */
+export interface Upload {
+  field: string;
+  data: Buffer;
+}
+
+/** What a successful submission returns to its submitter. */
+export interface Submitted {
+  id: number;
+  number: string;
+  registeredAt: Date;
+  kind: CaseKind;
+  anonymous: boolean;
+  /** The private link's token: shown once, and sent by email. */
+  token: string;
+}
+
+/** The label the public sees for the Contact Center's own actions. */
+const CONTACT_CENTER = { bg: 'Контактен център', en: 'Contact Center' };
+
+/** Hashes a private-link token for storage and look-up. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Registers a signal or question (CC-1..CC-4): checks it against the catalogue and the map,
+ * strips and stores its photos, gives it a registration number, writes its first history
+ * entry and queues the confirmation email — all in one transaction.
+ */
+export async function submitCase(ctx: Ctx, input: SubmitCaseInput, photos: Upload[], channel: 'web' | 'api' | 'open311' | 'phone' = 'web'): Promise<Submitted> {
+  const policy = KINDS[input.kind];
+  const catalog = await getCatalog(ctx.db.orm);
+  const issues: FieldIssue[] = [];
+
+  const category = catalog.category(input.categoryId);
+  const type: CatalogType | undefined = catalog.type(input.typeId);
+  if (!category) issues.push({ field: 'categoryId', code: 'CATEGORY_UNKNOWN' });
+  if (!type) issues.push({ field: 'typeId', code: 'TYPE_UNKNOWN' });
+  else if (category && type.categoryId !== category.id) issues.push({ field: 'typeId', code: 'TYPE_NOT_IN_CATEGORY' });
+  const extra = type ? validateExtra(type.fields, input.extra ?? {}, issues) : {};
+
+  const hasLat = input.lat !== undefined;
+  const hasLon = input.lon !== undefined;
+  if (hasLat !== hasLon) issues.push({ field: hasLat ? 'lon' : 'lat', code: 'COORDINATES_INVALID' });
+  const point = hasLat && hasLon ? { lon: input.lon!, lat: input.lat! } : null;
+  if (policy.place === 'required' && !point && !input.address) issues.push({ field: 'address', code: 'PLACE_REQUIRED' });
+  if (photos.length > policy.maxPhotos) issues.push({ field: 'photos', code: 'TOO_MANY_PHOTOS' });
+  if (issues.length) throw new AppError('VALIDATION', { issues });
+
+  const place = point && policy.place !== 'none' ? await locate(ctx.db.orm, point, 'location') : null;
+  let districtId = place?.districtId ?? null;
+  if (!place && input.districtCode && policy.place !== 'none') {
+    const [d] = await ctx.db.orm.select({ id: districts.id }).from(districts).where(eq(districts.code, input.districtCode));
+    if (!d) throw new AppError('VALIDATION', { issues: [{ field: 'districtCode', code: 'NOT_IN_LIST' }] });
+    districtId = d.id;
+  }
+
+  // Decoding is the slow part: do it before the transaction so the register is never held waiting on it.
+  const processed: ProcessedPhoto[] = [];
+  for (const p of photos) processed.push(await processPhoto(p.data, p.field));
+  const fileIds = processed.map(() => randomUUID());
+  await Promise.all(
+    processed.flatMap((p, i) => [
+      ctx.files.put(`photos/${fileIds[i]}/large.jpg`, p.large),
+      ctx.files.put(`photos/${fileIds[i]}/thumb.jpg`, p.thumb),
+    ]),
+  );
+
+  const anonymous = !input.name && !input.email && !input.phone;
+  const token = randomBytes(24).toString('base64url');
+  const now = ctx.now();
+  try {
+    return await ctx.db.orm.transaction(async (tx) => {
+      const reg = await takeNumber(tx, policy.register, now);
+      const [row] = await tx
+        .insert(cases)
+        .values({
+          kind: input.kind,
+          registerCode: reg.registerCode,
+          regYear: reg.year,
+          regSeq: reg.seq,
+          regNumber: reg.number,
+          registeredAt: now,
+          channel,
+          categoryId: category!.id,
+          typeId: type!.id,
+          status: 'pending',
+          description: input.description,
+          address: input.address ?? null,
+          location: place ? point : null,
+          districtId,
+          neighbourhoodId: place?.neighbourhoodId ?? null,
+          extra,
+          submitterName: input.name ?? null,
+          submitterAddress: input.submitterAddress ?? null,
+          submitterPhone: input.phone ?? null,
+          submitterEmail: input.email ?? null,
+          lang: input.lang,
+          anonymous,
+          accessTokenHash: hashToken(token),
+          isPublic: policy.isPublic,
+          photoCount: processed.length,
+          updatedAt: now,
+        })
+        .returning({ id: cases.id });
+      const id = row!.id;
+      await tx.insert(caseEvents).values({
+        caseId: id,
+        at: now,
+        type: 'registered',
+        statusTo: 'pending',
+        isPublic: true,
+        actorLabel: CONTACT_CENTER.bg,
+      });
+      if (processed.length) {
+        await tx.insert(caseFiles).values(
+          processed.map((p, i) => ({
+            id: fileIds[i]!,
+            caseId: id,
+            kind: 'photo',
+            position: i,
+            mime: 'image/jpeg',
+            originalKind: p.kind,
+            width: p.width,
+            height: p.height,
+            bytes: p.bytes,
+          })),
+        );
+      }
+      if (input.email) {
+        const lang = input.lang;
+        await queueMail(
+          tx,
+          ctx.jobs,
+          confirmationMail({
+            to: input.email,
+            lang,
+            kind: input.kind,
+            number: reg.number,
+            registeredAt: now,
+            category: category ? localName(category, lang) : '',
+            type: type ? localName(type, lang) : '',
+            privateUrl: `${ctx.config.publicBaseUrl}/p/${token}`,
+            publicUrl: `${ctx.config.publicBaseUrl}${caseUrl(reg.number)}`,
+            name: input.name ?? null,
+          }),
+        );
+      }
+      return { id, number: reg.number, registeredAt: now, kind: input.kind, anonymous, token };
+    });
+  } catch (err) {
+    // The case was not stored: its photos must not linger without an owner.
+    await Promise.all(fileIds.map((f) => ctx.files.remove(`photos/${f}`).catch(() => undefined)));
+    throw err;
+  }
+}
+
+/** The public page address of a case. */
+export function caseUrl(number: string): string {
+  return `/cases/${encodeURIComponent(number)}`;
+}
+
+/** A case as pages and the API present it; `submitter` only through the private link. */
+export interface CaseView {
+  id: number;
+  number: string;
+  kind: CaseKind;
+  registeredAt: Date;
+  status: CaseStatus;
+  category: { bg: string; en: string } | null;
+  type: { bg: string; en: string; fields: CatalogType['fields'] } | null;
+  district: { bg: string; en: string } | null;
+  neighbourhood: { bg: string; en: string } | null;
+  address: string | null;
+  description: string;
+  lat: number | null;
+  lon: number | null;
+  extra: Record<string, unknown>;
+  anonymous: boolean;
+  photos: { id: string; width: number | null; height: number | null }[];
+  history: { at: Date; type: string; statusFrom: string | null; statusTo: string | null; text: string | null; by: string | null }[];
+  submitter?: { name: string | null; address: string | null; phone: string | null; email: string | null };
+}
+
+async function loadView(orm: Orm, where: ReturnType<typeof eq>, withSubmitter: boolean): Promise<CaseView | null> {
+  const [r] = await orm
+    .select({
+      c: cases,
+      lon: sql<number | null>`ST_X(${cases.location})`,
+      lat: sql<number | null>`ST_Y(${cases.location})`,
+      catBg: categories.nameBg,
+      catEn: categories.nameEn,
+      typeBg: caseTypes.nameBg,
+      typeEn: caseTypes.nameEn,
+      typeFields: caseTypes.fields,
+      dBg: districts.nameBg,
+      dEn: districts.nameEn,
+      nBg: neighbourhoods.nameBg,
+      nEn: neighbourhoods.nameEn,
+    })
+    .from(cases)
+    .leftJoin(categories, eq(categories.id, cases.categoryId))
+    .leftJoin(caseTypes, eq(caseTypes.id, cases.typeId))
+    .leftJoin(districts, eq(districts.id, cases.districtId))
+    .leftJoin(neighbourhoods, eq(neighbourhoods.id, cases.neighbourhoodId))
+    .where(where)
+    .limit(1);
+  if (!r) return null;
+  const c = r.c;
+  const [events, files] = await Promise.all([
+    orm
+      .select()
+      .from(caseEvents)
+      .where(withSubmitter ? eq(caseEvents.caseId, c.id) : and(eq(caseEvents.caseId, c.id), eq(caseEvents.isPublic, true)))
+      .orderBy(asc(caseEvents.at), asc(caseEvents.id)),
+    orm
+      .select({ id: caseFiles.id, width: caseFiles.width, height: caseFiles.height })
+      .from(caseFiles)
+      .where(and(eq(caseFiles.caseId, c.id), eq(caseFiles.hidden, false)))
+      .orderBy(asc(caseFiles.position)),
+  ]);
+  const view: CaseView = {
+    id: c.id,
+    number: c.regNumber,
+    kind: c.kind as CaseKind,
+    registeredAt: c.registeredAt,
+    status: c.status as CaseStatus,
+    category: r.catBg ? { bg: r.catBg, en: r.catEn! } : null,
+    type: r.typeBg ? { bg: r.typeBg, en: r.typeEn!, fields: r.typeFields ?? [] } : null,
+    district: r.dBg ? { bg: r.dBg, en: r.dEn! } : null,
+    neighbourhood: r.nBg ? { bg: r.nBg, en: r.nEn! } : null,
+    address: c.address,
+    description: c.description,
+    lat: r.lat === null ? null : Number(r.lat),
+    lon: r.lon === null ? null : Number(r.lon),
+    extra: c.extra,
+    anonymous: c.anonymous,
+    photos: files,
+    history: events.map((e) => ({ at: e.at, type: e.type, statusFrom: e.statusFrom, statusTo: e.statusTo, text: e.text, by: e.actorLabel })),
+  };
+  if (withSubmitter) {
+    view.submitter = { name: c.submitterName, address: c.submitterAddress, phone: c.submitterPhone, email: c.submitterEmail };
+  }
+  return view;
+}
+
+/**
+ * Finds a public document by its registration number, however old (CC-5). Malformed numbers,
+ * unknown numbers, hidden and non-public documents all answer null: the caller shows "not found".
+ */
+export async function findPublicByNumber(orm: Orm, input: string): Promise<CaseView | null> {
+  const parsed = parseRegNumber(input);
+  if (!parsed) return null;
+  const kind = kindOfRegister(parsed.registerCode);
+  if (!kind || !KINDS[kind].isPublic) return null;
+  const year = 2000 + parsed.yy;
+  return loadView(
+    orm,
+    and(eq(cases.registerCode, parsed.registerCode), eq(cases.regYear, year), eq(cases.regSeq, parsed.seq), eq(cases.isPublic, true), eq(cases.hidden, false))!,
+    false,
+  );
+}
+
+/** Opens a document through its private link (CC-4), with the submitter's own data. */
+export async function findByToken(orm: Orm, token: string): Promise<CaseView | null> {
+  if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
+  return loadView(orm, eq(cases.accessTokenHash, hashToken(token)), true);
+}
+
+/** The label of a status in a language. */
+export function statusLabel(s: string, lang: Lang): string {
+  return (STATUSES as Record<string, { bg: string; en: string }>)[s]?.[lang] ?? s;
+}
+
+/** The id of a photo's case if it may be shown publicly (or through `token`), else null. */
+export async function photoVisible(orm: Orm, fileId: string): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/.test(fileId)) return false;
+  const [r] = await orm
+    .select({ id: caseFiles.id })
+    .from(caseFiles)
+    .innerJoin(cases, eq(cases.id, caseFiles.caseId))
+    .where(and(eq(caseFiles.id, fileId), eq(caseFiles.hidden, false), eq(cases.isPublic, true), eq(cases.hidden, false)))
+    .limit(1);
+  return !!r;
+}
+

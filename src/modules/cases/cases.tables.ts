@@ -1,0 +1,102 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { caseTypes, categories, units } from '../catalog/catalog.tables.js';
+import { districts, neighbourhoods } from '../../platform/geo/geo.tables.js';
+import { pointColumn } from '../../platform/db/types.js';
+
+/**
+ * One register, one case model: a signal, a question and (later) letters, complaints and
+ * public-information requests are rows of this table distinguished by `kind`; the per-kind
+ * rules live in cases.policy.ts.
+ */
+export const cases = pgTable(
+  'cases',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    kind: text('kind').notNull(),
+    registerCode: text('register_code').notNull(),
+    regYear: smallint('reg_year').notNull(),
+    regSeq: integer('reg_seq').notNull(),
+    regNumber: text('reg_number').notNull(),
+    registeredAt: timestamp('registered_at', { withTimezone: true }).notNull().defaultNow(),
+    channel: text('channel').notNull().default('web'),
+    categoryId: integer('category_id').references(() => categories.id),
+    typeId: integer('type_id').references(() => caseTypes.id),
+    status: text('status').notNull().default('pending'),
+    description: text('description').notNull(),
+    address: text('address'),
+    location: pointColumn('location'),
+    districtId: integer('district_id').references(() => districts.id),
+    neighbourhoodId: integer('neighbourhood_id').references(() => neighbourhoods.id),
+    extra: jsonb('extra').$type<Record<string, unknown>>().notNull().default({}),
+    submitterName: text('submitter_name'),
+    submitterAddress: text('submitter_address'),
+    submitterPhone: text('submitter_phone'),
+    submitterEmail: text('submitter_email'),
+    lang: text('lang').notNull().default('bg'),
+    /** АПК art. 111(4): no name and no contact — handled, but marked and kept out of deadline reports. */
+    anonymous: boolean('anonymous').notNull().default(false),
+    /** SHA-256 of the private link's token; the token itself is only in the submitter's email. */
+    accessTokenHash: text('access_token_hash'),
+    isPublic: boolean('is_public').notNull(),
+    hidden: boolean('hidden').notNull().default(false),
+    unitId: integer('unit_id').references(() => units.id),
+    photoCount: smallint('photo_count').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('cases_reg_number_uq').on(t.regNumber),
+    uniqueIndex('cases_register_seq_uq').on(t.registerCode, t.regYear, t.regSeq),
+    uniqueIndex('cases_access_token_uq').on(t.accessTokenHash),
+    index('cases_kind_registered_idx').on(t.kind, t.registeredAt),
+    // The map reads only public, visible signals of recent weeks: keep that index small.
+    index('cases_map_gix')
+      .using('gist', t.location)
+      .where(sql`${t.isPublic} AND NOT ${t.hidden} AND ${t.location} IS NOT NULL`),
+    index('cases_public_recent_idx')
+      .on(t.registeredAt)
+      .where(sql`${t.isPublic} AND NOT ${t.hidden}`),
+  ],
+);
+
+/** Append-only history of a case; `isPublic` rows form the public history. */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    type: text('type').notNull(),
+    statusFrom: text('status_from'),
+    statusTo: text('status_to'),
+    text: text('text'),
+    isPublic: boolean('is_public').notNull().default(true),
+    /** Who acted, as the public may see it: a unit or organisation, never a staff member's name. */
+    actorLabel: text('actor_label'),
+  },
+  (t) => [index('case_events_case_idx').on(t.caseId, t.at)],
+);
+
+/** Files attached to a case: photos now, documents later. Ids are random so URLs are unguessable. */
+export const caseFiles = pgTable(
+  'case_files',
+  {
+    id: uuid('id').primaryKey(),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    kind: text('kind').notNull(),
+    position: smallint('position').notNull(),
+    mime: text('mime').notNull(),
+    originalKind: text('original_kind').notNull(),
+    width: integer('width'),
+    height: integer('height'),
+    bytes: integer('bytes').notNull(),
+    hidden: boolean('hidden').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('case_files_case_idx').on(t.caseId, t.position)],
+);

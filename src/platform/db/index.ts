@@ -1,0 +1,128 @@
+import { mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PgDatabase, PgTransaction } from 'drizzle-orm/pg-core';
+import * as schema from './schema.js';
+
+export { schema };
+
+/** The typed query builder over either driver. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Orm = PgDatabase<any, typeof schema>;
+/** A transaction of the typed query builder. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Tx = PgTransaction<any, typeof schema, any>;
+
+/** Runs parameterised SQL; what pg-boss and the few raw statements need. */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
+}
+
+/** An open database: the query builder, a raw executor, and how to close it. */
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  orm: Orm;
+  raw: SqlExecutor;
+  /** The connection string when on a server (pg-boss opens its own pool there). */
+  url?: string;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
+
+/** Options for opening the database. */
+export interface OpenOptions {
+  /** PostgreSQL server URL; when absent, embedded PGlite is used. */
+  url?: string;
+  /** PGlite data directory; absent with no url means in memory. */
+  dataDir?: string;
+  /** A PGlite data-dir dump to start from (tests: a prepared template). */
+  loadDataDir?: Blob;
+  /** Pool size on a server. */
+  poolMax?: number;
+}
+
+/** Opens PGlite (+PostGIS) or a PostgreSQL server pool, and applies the migrations. */
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  return opts.url ? openServer(opts.url, opts.poolMax ?? 10) : openEmbedded(opts);
+}
+
+async function openEmbedded(opts: OpenOptions): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { postgis } = await import('@electric-sql/pglite-postgis');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  const pg = await PGlite.create({
+    dataDir: opts.dataDir,
+    loadDataDir: opts.loadDataDir,
+    extensions: { postgis },
+  });
+  const orm = drizzle(pg, { schema }) as unknown as Orm;
+  await pg.exec('CREATE EXTENSION IF NOT EXISTS postgis');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  await migrate(orm as never, { migrationsFolder: MIGRATIONS });
+  return {
+    kind: 'pglite',
+    orm,
+    raw: pgliteExecutor(pg),
+    async close() {
+      await pg.close();
+    },
+    // exposed for tests that dump a template
+    ...({ pglite: pg } as object),
+  };
+}
+
+/** An executor over a PGlite instance or transaction; parameterless text may hold several statements. */
+export function pgliteExecutor(pg: {
+  query(t: string, v?: unknown[]): Promise<{ rows: any[] }>;
+  exec(t: string): Promise<{ rows: any[] }[]>;
+}): SqlExecutor {
+  return {
+    async executeSql(text, values) {
+      // PGlite's extended protocol refuses multi-statement text; pg-boss sends such text without parameters.
+      if (values && values.length) return pg.query(text, values);
+      const results = await pg.exec(text);
+      return { rows: results.at(-1)?.rows ?? [] };
+    },
+  };
+}
+
+async function openServer(url: string, max: number): Promise<Database> {
+  const pgMod = await import('pg');
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  const pool = new pgMod.default.Pool({ connectionString: url, max });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it on the next checkout.
+  });
+  const orm = drizzle(pool, { schema }) as unknown as Orm;
+  // Several instances may start together on one server: one migrates while the others wait on
+  // a session advisory lock, which must be held on one dedicated connection.
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(7311001)');
+    await client.query('CREATE EXTENSION IF NOT EXISTS postgis');
+    const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+    await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS });
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(7311001)').catch(() => undefined);
+    client.release();
+  }
+  return {
+    kind: 'postgres',
+    orm,
+    url,
+    raw: { executeSql: (text, values) => pool.query(text, values as unknown[]) },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+/** The raw executor of a transaction, so that jobs can be enqueued inside it. */
+export function txExecutor(tx: Tx): SqlExecutor {
+  // drizzle keeps the driver's transaction client on the session; both drivers expose query().
+  const client = (tx as unknown as { session: { client: any } }).session.client;
+  if (typeof client.exec === 'function') return pgliteExecutor(client);
+  return { executeSql: (text, values) => client.query(text, values) };
+}

@@ -1,0 +1,6 @@
+/** Every table of every module, for drizzle-kit and the typed query builder. */
+export * from '../geo/geo.tables.js';
+export * from '../register/register.tables.js';
+export * from '../mail/mail.tables.js';
+export * from '../../modules/catalog/catalog.tables.js';
+export * from '../../modules/cases/cases.tables.js';

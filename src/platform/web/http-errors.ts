@@ -1,0 +1,37 @@
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError } from '../errors/index.js';
+import { codeOfZodIssue } from '../errors/validation.js';
+
+/** Maps framework and driver errors to the platform's codes. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const issues = err.validation.map((v) => {
+      const path = v.instancePath.split('/').filter(Boolean);
+      const field = [...path].filter(Boolean).join('.') || (err.validationContext ?? 'body');
+      return { field, code: codeOfZodIssue({ code: v.keyword, path, message: v.message, ...(v.params as object) } as never) };
+    });
+    return new AppError('VALIDATION', { issues });
+  }
+  const e = err as { code?: string; statusCode?: number };
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return new AppError('BODY_TOO_LARGE');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('VALIDATION', { issues: [{ field: 'body', code: 'FIELD_INVALID' }] });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('VALIDATION', { issues: [{ field: 'body', code: 'FIELD_INVALID' }] });
+    case 'FST_FILES_LIMIT':
+      return new AppError('TOO_MANY_PHOTOS', { field: 'photos' });
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return new AppError('MULTIPART_BROKEN');
+  }
+  if (e.statusCode === 404) return new AppError('NOT_FOUND');
+  if (e.statusCode === 400) return new AppError('VALIDATION', { issues: [{ field: 'body', code: 'FIELD_INVALID' }] });
+  if (err instanceof Error && /multipart|boundary|Unexpected end of form/i.test(err.message)) return new AppError('MULTIPART_BROKEN');
+  return new AppError('INTERNAL', { cause: err });
+}

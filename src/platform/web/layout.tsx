@@ -1,0 +1,98 @@
+import type { ComponentChildren, VNode } from 'preact';
+import { render } from 'preact-render-to-string';
+import type { Lang } from '../errors/index.js';
+import { translator } from '../i18n/index.js';
+
+/** What every page knows about its request. */
+export interface PageCtx {
+  lang: Lang;
+  /** The current path with query, for the language switch to return to. */
+  path: string;
+}
+
+interface LayoutProps {
+  ctx: PageCtx;
+  title: string;
+  children: ComponentChildren;
+  /** Extra stylesheets and scripts, for pages with a map. */
+  styles?: string[];
+  scripts?: string[];
+  active?: 'home' | 'signal' | 'question';
+}
+
+/** The page frame: skip link, header with navigation and language switch, main, footer. */
+export function Layout({ ctx, title, children, styles = [], scripts = [], active }: LayoutProps): VNode {
+  const t = translator(ctx.lang);
+  const other: Lang = ctx.lang === 'bg' ? 'en' : 'bg';
+  const switchHref = `/lang/${other}?back=${encodeURIComponent(ctx.path)}`;
+  const nav: [string, 'home' | 'signal' | 'question', string][] = [
+    ['/', 'home', t('nav.home')],
+    ['/signals/new', 'signal', t('nav.submitSignal')],
+    ['/questions/new', 'question', t('nav.askQuestion')],
+  ];
+  return (
+    <html lang={ctx.lang}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · ${t('site.short')}`}</title>
+        <link rel="stylesheet" href="/static/css/app.css" />
+        {styles.map((s) => (
+          <link rel="stylesheet" href={s} />
+        ))}
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          {t('site.skip')}
+        </a>
+        <header class="site-header">
+          <div class="wrap header-row">
+            <a class="brand" href="/">
+              <span class="brand-mark" aria-hidden="true">СО</span>
+              <span>{t('site.name')}</span>
+            </a>
+            <a class="lang-switch" href={switchHref} lang={other} hrefLang={other} aria-label={t('lang.switchLabel')}>
+              {t('lang.switch')}
+            </a>
+          </div>
+          <nav class="wrap main-nav" aria-label={t('nav.main')}>
+            <ul>
+              {nav.map(([href, key, label]) => (
+                <li>
+                  <a href={href} aria-current={active === key ? 'page' : undefined}>
+                    {label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </header>
+        <main id="main" class="wrap" tabIndex={-1}>
+          {children}
+        </main>
+        <footer class="site-footer">
+          <div class="wrap">
+            <p>{t('footer.text')}</p>
+            <p>{t('site.phone')}</p>
+            <p>
+              <a href="/docs/api">{t('nav.api')}</a>
+            </p>
+          </div>
+        </footer>
+        {scripts.map((s) => (
+          <script src={s} defer></script>
+        ))}
+      </body>
+    </html>
+  );
+}
+
+/** Renders a page to an HTML document string; preact escapes every interpolated value. */
+export function renderPage(vnode: VNode): string {
+  return '<!doctype html>' + render(vnode);
+}
+
+/** Renders a fragment (no doctype), for enhancement requests. */
+export function renderFragment(vnode: VNode<any>): string {
+  return render(vnode);
+}
