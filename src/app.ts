@@ -71,7 +71,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const ownDb = !opts.db;
   const db =
     opts.db ??
-    (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite') }));
+    (await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
+      cacheDir: join(config.dataDir, 'cache'),
+    }));
   await prepareData(db, config);
   const runWorkers = opts.runWorkers ?? config.jobs;
   const jobs: Jobs = await startJobs(db, { runWorkers, queues: [MAIL_QUEUE], pollSeconds: opts.pollSeconds });
@@ -83,7 +87,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     // The largest legitimate body is a form with 5 photos of 10 MB; multipart enforces the per-file limit.
     bodyLimit: 1024 * 1024,
     trustProxy: true,
-    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

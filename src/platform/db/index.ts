@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgTransaction } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
+import { slimPostgisBundle } from './postgis-bundle.js';
 
 export { schema };
 
@@ -38,6 +40,8 @@ export interface OpenOptions {
   dataDir?: string;
   /** A PGlite data-dir dump to start from (tests: a prepared template). */
   loadDataDir?: Blob;
+  /** Where derived files (the slim PostGIS bundle) are cached; default: the OS temp folder. */
+  cacheDir?: string;
   /** Pool size on a server. */
   poolMax?: number;
 }
@@ -52,10 +56,15 @@ async function openEmbedded(opts: OpenOptions): Promise<Database> {
   const { postgis } = await import('@electric-sql/pglite-postgis');
   const { drizzle } = await import('drizzle-orm/pglite');
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  const bundlePath = slimPostgisBundle(opts.cacheDir ?? join(tmpdir(), 'sofia-cache'));
+  const slim = {
+    name: 'postgis',
+    setup: async (pg: unknown, emscriptenOpts: unknown) => ({ ...(await postgis.setup(pg as never, emscriptenOpts as never)), bundlePath }),
+  };
   const pg = await PGlite.create({
     dataDir: opts.dataDir,
     loadDataDir: opts.loadDataDir,
-    extensions: { postgis },
+    extensions: { postgis: slim },
   });
   const orm = drizzle(pg, { schema }) as unknown as Orm;
   await pg.exec('CREATE EXTENSION IF NOT EXISTS postgis');
