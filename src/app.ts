@@ -105,6 +105,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(cookie);
   await app.register(formbody);
   await app.register(multipart, {
+    // An oversized photo is reported by name while the rest of the form is still read.
+    throwFileSizeLimit: false,
     limits: { fileSize: 10 * 1024 * 1024, files: 6, fields: 60, fieldSize: 64 * 1024, parts: 80 },
   });
   await app.register(fastifyStatic, { root: join(ROOT, 'public'), prefix: '/static/', maxAge: '1h' });
@@ -119,7 +121,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   app.addHook('onSend', async (_req, reply) => {
     reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'same-origin');
+    if (!reply.hasHeader('Referrer-Policy')) reply.header('Referrer-Policy', 'same-origin');
     reply.header('X-Frame-Options', 'SAMEORIGIN');
   });
 
@@ -168,7 +170,7 @@ function wantsJson(req: FastifyRequest): boolean {
 
 /** The one place an error becomes an HTTP answer: a status, a message in the reader's language, never a stack trace. */
 function presentError(err: unknown, req: FastifyRequest, reply: FastifyReply) {
-  const appErr = toAppError(err);
+  const appErr = toAppError(err, req);
   if (appErr.code === 'INTERNAL') req.log.error({ err }, 'unhandled error');
   reply.code(appErr.status);
   if (wantsJson(req)) return reply.send(errorBody(appErr, req.lang ?? 'bg'));

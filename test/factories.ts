@@ -44,7 +44,7 @@ export async function phonePhoto(width = 800, height = 600): Promise<Buffer> {
 export async function multipart(fields: Record<string, string | string[]>, files: { name: string; filename: string; data: Buffer; type?: string }[] = []) {
   const fd = new FormData();
   for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) fd.append(k, x);
-  for (const f of files) fd.append(f.name, new Blob([f.data], { type: f.type ?? 'application/octet-stream' }), f.filename);
+  for (const f of files) fd.append(f.name, new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/octet-stream' }), f.filename);
   const req = new Request('http://local/', { method: 'POST', body: fd });
   return { payload: Buffer.from(await req.arrayBuffer()), headers: { 'content-type': req.headers.get('content-type')! } };
 }

@@ -55,15 +55,16 @@ function presentCase(view: CaseView, lang: 'bg' | 'en'): z.infer<typeof PublicCa
   };
 }
 
-/** Reads a multipart form: its fields as strings (repeated names as lists) and its photos. */
-async function readForm(req: FastifyRequest): Promise<{ values: FormValues; photos: Upload[] }> {
+/** Reads a multipart form: its fields as strings (repeated names as lists), its photos, and upload problems. */
+async function readForm(req: FastifyRequest): Promise<{ values: FormValues; photos: Upload[]; issues: FieldIssue[] }> {
   const values: FormValues = {};
   const photos: Upload[] = [];
+  const issues: FieldIssue[] = [];
   if (!req.isMultipart()) {
     // A form posted url-encoded (a client without file support) still works, without photos.
     const body = (req.body ?? {}) as Record<string, string | string[]>;
     for (const [k, v] of Object.entries(body)) values[k] = v;
-    return { values, photos };
+    return { values, photos, issues };
   }
   try {
     for await (const part of req.parts()) {
@@ -72,7 +73,10 @@ async function readForm(req: FastifyRequest): Promise<{ values: FormValues; phot
         // Browsers send an empty part when no file was chosen.
         if (data.length === 0 && !part.filename) continue;
         if (part.fieldname !== 'photos') continue;
-        photos.push({ field: `photos[${photos.length}]`, data });
+        const field = `photos[${photos.length + issues.length}]`;
+        // Keep reading after an oversized file, so the rest of what the person typed is not lost.
+        if (part.file.truncated) issues.push({ field, code: 'PHOTO_TOO_LARGE' });
+        else photos.push({ field, data });
       } else {
         const v = String(part.value);
         const prev = values[part.fieldname];
@@ -81,11 +85,10 @@ async function readForm(req: FastifyRequest): Promise<{ values: FormValues; phot
     }
   } catch (err) {
     const e = err as { code?: string };
-    if (e.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('PHOTO_TOO_LARGE', { field: `photos[${photos.length}]` });
-    if (e.code === 'FST_FILES_LIMIT') throw new AppError('TOO_MANY_PHOTOS', { field: 'photos' });
-    throw new AppError('MULTIPART_BROKEN', { cause: err });
+    if (e.code === 'FST_FILES_LIMIT') issues.push({ field: 'photos', code: 'TOO_MANY_PHOTOS' });
+    else throw new AppError('MULTIPART_BROKEN', { cause: err });
   }
-  return { values, photos };
+  return { values, photos, issues };
 }
 
 /** Turns the web form's strings into the submission input the API also takes. */
@@ -149,6 +152,7 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx): Promise<void
       try {
         const form = await readForm(req);
         values = form.values;
+        if (form.issues.length) throw new AppError('VALIDATION', { issues: form.issues });
         // The no-JavaScript "Continue" step: show the chosen type's extra fields, nothing is submitted.
         if (values.step === 'type') return rerender([], 200);
         const type = catalog.type(Number(values.typeId));

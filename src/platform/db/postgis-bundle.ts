@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
 /**
@@ -52,5 +53,5 @@ export function slimPostgisBundle(cacheDir: string): URL {
     writeFileSync(tmp, slim);
     renameSync(tmp, target);
   }
-  return new URL(`file://${target}`);
+  return pathToFileURL(resolve(target));
 }

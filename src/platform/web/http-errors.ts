@@ -3,13 +3,14 @@ import { AppError } from '../errors/index.js';
 import { codeOfZodIssue } from '../errors/validation.js';
 
 /** Maps framework and driver errors to the platform's codes. */
-export function toAppError(err: unknown): AppError {
+export function toAppError(err: unknown, req?: { body?: unknown; query?: unknown; params?: unknown }): AppError {
   if (err instanceof AppError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
     const issues = err.validation.map((v) => {
       const path = v.instancePath.split('/').filter(Boolean);
       const field = [...path].filter(Boolean).join('.') || (err.validationContext ?? 'body');
-      return { field, code: codeOfZodIssue({ code: v.keyword, path, message: v.message, ...(v.params as object) } as never) };
+      const source = err.validationContext === 'querystring' ? req?.query : err.validationContext === 'params' ? req?.params : req?.body;
+      return { field, code: codeOfZodIssue({ code: v.keyword, path, message: v.message, ...(v.params as object) } as never, source) };
     });
     return new AppError('VALIDATION', { issues });
   }
