@@ -78,7 +78,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     }));
   await prepareData(db, config);
   const runWorkers = opts.runWorkers ?? config.jobs;
-  const jobs: Jobs = await startJobs(db, { runWorkers, queues: [MAIL_QUEUE], pollSeconds: opts.pollSeconds });
+  const jobs: Jobs = await startJobs(db, { runWorkers, queues: [MAIL_QUEUE], pollSeconds: opts.pollSeconds, schema: config.jobsSchema });
   const ctx: Ctx = { db, jobs, files: diskStore(join(config.dataDir, 'files')), config, now: opts.now ?? (() => new Date()) };
   await jobs.work(MAIL_QUEUE, mailDelivery(db, { smtpUrl: config.smtpUrl, from: config.mailFrom }));
 

@@ -35,6 +35,11 @@ const Env = z.object({
     .describe('Seed demo data at first start (default: on for the embedded database, off for a server).'),
   DEMO_SIGNALS: z.coerce.number().int().min(0).max(200000).default(1000).describe('How many demo signals the first start seeds.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level.'),
+  JOBS_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default('pgboss')
+    .describe('Database schema of the job queue; separate deployments sharing one database need different ones.'),
   JOBS: z.enum(['0', '1']).default('1').describe('Run background job workers in this process (1) or not (0).'),
 });
 
@@ -52,6 +57,7 @@ export interface Config {
   demoSignals: number;
   logLevel: string;
   jobs: boolean;
+  jobsSchema: string;
 }
 
 /** Reads and validates the environment; throws with the offending variable named. */
@@ -77,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     demoSignals: e.DEMO_SIGNALS,
     logLevel: e.LOG_LEVEL,
     jobs: e.JOBS === '1',
+    jobsSchema: e.JOBS_SCHEMA,
     ...overrides,
   };
 }

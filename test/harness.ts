@@ -19,6 +19,13 @@ export const clock = {
 };
 
 let dbPromise: Promise<Database> | null = null;
+let workerUrl: string | null = null;
+
+/** On PostgreSQL: this worker's database URL, for a second instance with its own pool. */
+export async function testDbUrl(): Promise<string | null> {
+  await testDb();
+  return workerUrl;
+}
 
 /** This worker's database: a copy of the template with migrations and reference data. */
 export function testDb(): Promise<Database> {
@@ -35,7 +42,8 @@ export function testDb(): Promise<Database> {
     await admin.end();
     const u = new URL(url);
     u.pathname = `/${name}`;
-    return openDatabase({ url: u.toString(), poolMax: 20 });
+    workerUrl = u.toString();
+    return openDatabase({ url: workerUrl, poolMax: 20 });
   })();
   return dbPromise;
 }

@@ -18,11 +18,11 @@ export interface Jobs {
 const QUEUE_DEFAULTS = { retryLimit: 12, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 };
 
 /** Starts pg-boss on the database: through the PGlite executor, or with its own pool on a server. */
-export async function startJobs(db: Database, opts: { runWorkers: boolean; queues: string[]; pollSeconds?: number }): Promise<Jobs> {
+export async function startJobs(db: Database, opts: { runWorkers: boolean; queues: string[]; pollSeconds?: number; schema?: string }): Promise<Jobs> {
   const boss =
     db.kind === 'postgres'
-      ? new PgBoss({ connectionString: db.url!, max: 4, schedule: opts.runWorkers, supervise: opts.runWorkers })
-      : new PgBoss({ db: db.raw as PgBoss.Db, schedule: opts.runWorkers, supervise: opts.runWorkers });
+      ? new PgBoss({ connectionString: db.url!, max: 4, schema: opts.schema, schedule: opts.runWorkers, supervise: opts.runWorkers })
+      : new PgBoss({ db: db.raw as PgBoss.Db, schema: opts.schema, schedule: opts.runWorkers, supervise: opts.runWorkers });
   boss.on('error', (err) => {
     // pg-boss reports maintenance hiccups here; a lost connection is retried by pg-boss itself.
     process.emitWarning(`jobs: ${err instanceof Error ? err.message : String(err)}`);

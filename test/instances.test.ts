@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { App } from '../src/app.js';
+import { openDatabase, type Database } from '../src/platform/db/index.js';
+import { extraApp, testApp, testConfig, testDbUrl } from './harness.js';
+import { signalBody, types } from './factories.js';
+
+describe('two app instances on one database', () => {
+  let a: App;
+  let b: App;
+  let bDb: Database | null = null;
+  const urls: string[] = [];
+
+  beforeAll(async () => {
+    a = await testApp();
+    const url = await testDbUrl();
+    // On a server the second instance has its own connection pool, as a second process would;
+    // the embedded database lives in one process, so there it shares it.
+    if (url) bDb = await openDatabase({ url, poolMax: 10 });
+    b = bDb ? await extraApp({ db: bDb, config: testConfig({ jobsSchema: 'pgboss_b' }) }) : await extraApp({ config: testConfig({ jobsSchema: 'pgboss_b' }) });
+    for (const app of [a, b]) urls.push(await app.app.listen({ port: 0, host: '127.0.0.1' }));
+  });
+  afterAll(async () => {
+    await b?.close();
+    await bDb?.close();
+  });
+
+  test('submissions sent to both over HTTP get unique, gap-free numbers', async () => {
+    const { plain } = await types(a);
+    const body = JSON.stringify(signalBody(plain));
+    const res = await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        fetch(`${urls[i % 2]}/api/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (r) => ({ status: r.status, body: await r.json() })),
+      ),
+    );
+    expect(res.every((r) => r.status === 201)).toBe(true);
+    const seqs = res.map((r) => Number(String(r.body.number).split('-')[2])).sort((x, y) => x - y);
+    expect(new Set(seqs).size).toBe(120);
+    expect(seqs.at(-1)! - seqs[0]!).toBe(119);
+    // Each instance sees what the other registered.
+    const n = res[1]!.body.number as string;
+    const seen = await fetch(`${urls[0]}/api/v1/cases/${encodeURIComponent(n)}`);
+    expect(seen.status).toBe(200);
+  });
+});
