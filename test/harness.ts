@@ -79,3 +79,9 @@ export async function eventually<T>(check: () => Promise<T | null | undefined | 
     await new Promise((r) => setTimeout(r, step));
   }
 }
+
+/** The app's address on loopback, listening on first use (files of one worker share the app). */
+export async function baseUrl(app: App): Promise<string> {
+  if (app.app.server.listening) return `http://127.0.0.1:${(app.app.server.address() as { port: number }).port}`;
+  return app.app.listen({ port: 0, host: '127.0.0.1' });
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { App } from '../src/app.js';
 import { openDatabase, type Database } from '../src/platform/db/index.js';
-import { extraApp, testApp, testConfig, testDbUrl } from './harness.js';
+import { baseUrl, extraApp, testApp, testConfig, testDbUrl } from './harness.js';
 import { signalBody, types } from './factories.js';
 
 describe('two app instances on one database', () => {
@@ -17,7 +17,7 @@ describe('two app instances on one database', () => {
     // the embedded database lives in one process, so there it shares it.
     if (url) bDb = await openDatabase({ url, poolMax: 10 });
     b = bDb ? await extraApp({ db: bDb, config: testConfig({ jobsSchema: 'pgboss_b' }) }) : await extraApp({ config: testConfig({ jobsSchema: 'pgboss_b' }) });
-    for (const app of [a, b]) urls.push(await app.app.listen({ port: 0, host: '127.0.0.1' }));
+    for (const app of [a, b]) urls.push(await baseUrl(app));
   });
   afterAll(async () => {
     await b?.close();

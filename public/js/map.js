@@ -64,9 +64,19 @@
 
   var reduceMotion = !!(window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches);
 
+  // A page may open the map on one place (a signal's "see on the map" link): data-center="lat,lon", data-zoom.
+  var startCenter = SOFIA;
+  var startZoom = 12;
+  var c = (container.getAttribute('data-center') || '').split(',').map(Number);
+  if (c.length === 2 && isFinite(c[0]) && isFinite(c[1])) {
+    startCenter = [c[0], c[1]];
+    var z = Number(container.getAttribute('data-zoom'));
+    startZoom = isFinite(z) && z >= 10 && z <= 19 ? z : 17;
+  }
+
   var map = L.map(container, {
-    center: SOFIA,
-    zoom: 12,
+    center: startCenter,
+    zoom: startZoom,
     minZoom: 10,
     maxZoom: 19,
     zoomAnimation: !reduceMotion,

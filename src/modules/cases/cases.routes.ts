@@ -132,7 +132,9 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx): Promise<void
     const filter: MapFilter = parsed.success ? parsed.data : { zoom: 12 };
     const page = Math.min(Math.max(1, Number(q.page) || 1), 10_000);
     const [catalog, list] = await Promise.all([getCatalog(orm), listMapSignals(orm, filter, req.lang, ctx.now(), page)]);
-    return html(reply, renderPage(HomePage({ ctx: pageCtx(req), catalog, filter, list: { ...list, page, pageSize: 20 }, map: mapSettings })));
+    const [lat, lon] = String(q.at ?? '').split(',').map(Number);
+    const at = lat !== undefined && lon !== undefined && Math.abs(lat - 42.7) < 0.5 && Math.abs(lon - 23.3) < 0.5 ? { lat, lon } : undefined;
+    return html(reply, renderPage(HomePage({ ctx: pageCtx(req), catalog, filter, list: { ...list, page, pageSize: 20 }, map: mapSettings, at })));
   });
 
   for (const kind of ['signal', 'question'] as const) {

@@ -270,7 +270,7 @@ describe('submitting through the web form (no JavaScript needed)', () => {
     const res = await app.app.inject({ method: 'POST', url: '/signals/new', ...form });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('Моля, поправете следното');
-    expect(res.body).toContain('href="#typeId"');
+    expect(res.body).toContain('href="#type"');
     expect(res.body).toContain('href="#email"');
     expect(res.body).toContain('Невалиден имейл адрес');
   });

@@ -34,10 +34,12 @@ interface HomeProps {
   filter: { category?: number; status?: string; district?: string };
   list: { rows: SignalListRow[]; total: number; page: number; pageSize: number };
   map: MapSettings;
+  /** Open the map on this point (a signal's "see on the map" link). */
+  at?: { lat: number; lon: number };
 }
 
 /** The home page: tracking by number, the map of recent signals and its list twin (CC-5, CC-6). */
-export function HomePage({ ctx, catalog, filter, list, map }: HomeProps): VNode {
+export function HomePage({ ctx, catalog, filter, list, map, at }: HomeProps): VNode {
   const t = translator(ctx.lang);
   const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
   const q = (page: number) => {
@@ -116,6 +118,8 @@ export function HomePage({ ctx, catalog, filter, list, map }: HomeProps): VNode 
           data-attribution={map.attribution}
           data-lang={ctx.lang}
           data-api="/api/v1/map/clusters"
+          data-center={at ? `${at.lat},${at.lon}` : undefined}
+          data-zoom={at ? '18' : undefined}
           role="region"
           aria-label={t('home.mapTitle')}
         ></div>
@@ -220,7 +224,9 @@ interface SubmitProps {
 }
 
 function fieldId(field: string): string {
-  return field.startsWith('extra.') ? `x_${field.slice(6)}` : field === 'location' ? 'lat' : field;
+  if (field.startsWith('extra.')) return `x_${field.slice(6)}`;
+  if (field.startsWith('photos')) return 'photos';
+  return ({ location: 'lat', typeId: 'type', categoryId: 'type' } as Record<string, string>)[field] ?? field;
 }
 
 /** The signal or question form; works without JavaScript, enhanced with the map (CC-1, CC-2). */
@@ -265,8 +271,8 @@ export function SubmitPage({ ctx, kind, catalog, values, issues, map, formError 
         <input type="hidden" name="lang" value={v('lang') || ctx.lang} />
         <fieldset>
           <legend>{t('form.what')}</legend>
-          <Field id="typeId" label={`${t('form.type')} *`} error={err('typeId') ?? err('categoryId')} lang={ctx.lang}>
-            <select id="typeId" name="typeId" required aria-invalid={err('typeId') ? 'true' : undefined}>
+          <Field id="type" label={`${t('form.type')} *`} error={err('typeId') ?? err('categoryId')} lang={ctx.lang}>
+            <select id="type" name="typeId" required aria-invalid={err('typeId') ? 'true' : undefined}>
               <option value="">{t('form.chooseType')}</option>
               {catalog.categories.map((c) => (
                 <optgroup label={localName(c, ctx.lang)} data-category-id={String(c.id)}>
@@ -279,7 +285,9 @@ export function SubmitPage({ ctx, kind, catalog, values, issues, map, formError 
               ))}
             </select>
           </Field>
-          <p class="hint">{t('form.continueHint')}</p>
+          <p class="hint" data-no-js-only>
+            {t('form.continueHint')}
+          </p>
           <button type="submit" name="step" value="type" formnovalidate data-no-js-only class="secondary">
             {t('form.continue')}
           </button>
@@ -547,7 +555,8 @@ export function CasePage({ ctx, view, privateToken, justRegistered }: CaseProps)
           <>
             <dt>{t('case.coordinates')}</dt>
             <dd>
-              {view.lat.toFixed(6)}, {view.lon.toFixed(6)}
+              {view.lat.toFixed(6)}, {view.lon.toFixed(6)} ·{' '}
+              <a href={`/?at=${view.lat.toFixed(6)},${view.lon.toFixed(6)}#signal-map`}>{t('case.onMap')}</a>
             </dd>
           </>
         )}

@@ -36,6 +36,7 @@ export function Layout({ ctx, title, children, styles = [], scripts = [], active
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${t('site.short')}`}</title>
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/css/app.css" />
         {styles.map((s) => (
           <link rel="stylesheet" href={s} />
