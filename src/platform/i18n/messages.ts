@@ -91,8 +91,8 @@ export const MESSAGES = {
   },
   'form.submitter': { bg: 'Данни за подателя (по желание)', en: 'Your details (optional)' },
   'form.submitterHint': {
-    bg: 'Без име и контакт сигналът е анонимен: ще бъде разгледан, но не можем да Ви отговорим (чл. 111, ал. 4 АПК).',
-    en: 'Without a name and contact the signal is anonymous: it will be handled, but we cannot answer you (Administrative Procedure Code art. 111(4)).',
+    bg: 'Без име и контакт документът е анонимен: ще бъде разгледан, но не можем да Ви отговорим (чл. 111, ал. 4 АПК).',
+    en: 'Without a name and contact the document is anonymous: it will be handled, but we cannot answer you (Administrative Procedure Code art. 111(4)).',
   },
   'form.name': { bg: 'Име и фамилия', en: 'Full name' },
   'form.submitterAddress': { bg: 'Адрес за кореспонденция', en: 'Postal address' },
