@@ -35,6 +35,8 @@ declare module 'fastify' {
   }
 }
 
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'self'";
+
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const REFERENCE_DIR = join(ROOT, 'reference');
 
@@ -123,6 +125,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     reply.header('X-Content-Type-Options', 'nosniff');
     if (!reply.hasHeader('Referrer-Policy')) reply.header('Referrer-Policy', 'same-origin');
     reply.header('X-Frame-Options', 'SAMEORIGIN');
+    // Scripts only from us (no inline script anywhere); Leaflet positions tiles with inline styles;
+    // tiles may come from the configured tile server.
+    if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', CSP);
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => presentError(err, req, reply));
@@ -133,7 +138,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     const back = String((req.query as { back?: string }).back ?? '/');
     reply.setCookie('lang', lang === 'en' ? 'en' : 'bg', { path: '/', maxAge: 365 * 86400, sameSite: 'lax', httpOnly: true });
     // Only local paths: an open redirect here would lend the city's name to phishing.
-    return reply.redirect(back.startsWith('/') && !back.startsWith('//') ? back : '/', 303);
+    return reply.redirect(/^\/(?![\/\\])/.test(back) ? back : '/', 303);
   });
   app.get('/health', { schema: { hide: true } }, async () => {
     await db.raw.executeSql('SELECT 1', []);
