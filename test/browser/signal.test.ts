@@ -145,3 +145,41 @@ describe.skipIf(!available)('a citizen in Chromium', () => {
     await ctx.close();
   });
 });
+
+describe.skipIf(!available)('accessibility (axe-core, WCAG 2.1 A and AA rules)', () => {
+  test('the home page, the forms, a signal page and the not-found page have no violations, in both languages', async () => {
+    const app = await testApp();
+    const base = await baseUrl(app);
+    const { readFileSync } = await import('node:fs');
+    const { createRequire } = await import('node:module');
+    const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const { plain } = await types(app);
+    const submitted = await app.app.inject({ method: 'POST', url: '/api/v1/cases', payload: { kind: 'signal', categoryId: plain.categoryId, typeId: plain.id, description: 'Проверка на достъпност', lat: 42.6977, lon: 23.3219 } });
+    const number = submitted.json().number as string;
+    try {
+      for (const lang of ['bg', 'en']) {
+        const ctx = await browser.newContext({ bypassCSP: true });
+        await ctx.addCookies([{ name: 'lang', value: lang, url: base }]);
+        await ctx.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+        const page = await ctx.newPage();
+        for (const path of ['/', '/signals/new', '/questions/new', `/cases/${encodeURIComponent(number)}`, '/track?number=X']) {
+          await page.goto(base + path);
+          await page.waitForLoadState('networkidle');
+          await page.evaluate(axeSource);
+          const violations = (await page.evaluate(async () => {
+            const r = await (window as unknown as { axe: { run(o: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run({
+              runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+            });
+            return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+          })) as string[];
+          expect(violations, `${lang} ${path}`).toEqual([]);
+        }
+        await ctx.close();
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+});
