@@ -265,6 +265,17 @@ describe('submitting through the web form (no JavaScript needed)', () => {
     expect(await caseCount()).toBe(before);
   });
 
+  test('a question is asked through its own form, without a place', async () => {
+    const page = await app.app.inject({ url: '/questions/new' });
+    expect(page.body).not.toContain('id="place-map"');
+    const form = await multipart({ typeId: String(t.plain.id), description: 'Какви документи са нужни за разрешение за ремонт?', email: 'q@example.bg', step: 'submit' });
+    const res = await app.app.inject({ method: 'POST', url: '/questions/new', ...form });
+    expect(res.statusCode).toBe(303);
+    const priv = await app.app.inject({ url: res.headers.location as string });
+    expect(priv.body).toContain('Искане за информация');
+    expect(priv.body).toMatch(/СО\d{2}-КЦ02-\d{6}/);
+  });
+
   test('a form with errors says what to fix, in a summary linked to each field', async () => {
     const form = await multipart({ typeId: '', description: '', email: 'не-е-имейл' });
     const res = await app.app.inject({ method: 'POST', url: '/signals/new', ...form });
