@@ -1,0 +1,69 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** One load test: where, what, how hard, how long. */
+export interface LoadSpec {
+  origin: string;
+  method: 'GET' | 'POST';
+  /** A fixed path, or `paths` to pick one at random per request. */
+  path?: string;
+  paths?: string[];
+  body?: string;
+  connections: number;
+  seconds: number;
+}
+
+/** What autocannon measured for one load test. */
+export interface LoadResult {
+  /** Average requests per second over the one-second samples. */
+  rps: number;
+  completed: number;
+  sent: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  ok: number;
+  statuses: Record<string, number>;
+}
+
+/** A load generator in a child process; `run` fires one test at a time. */
+export interface LoadGenerator {
+  run(spec: LoadSpec): Promise<LoadResult>;
+  close(): Promise<void>;
+}
+
+/** Starts autocannon in a child process (with this process's tsx loader). */
+export function startLoadGenerator(): LoadGenerator {
+  const child = fork(fileURLToPath(new URL('./load-worker.ts', import.meta.url)), [], { execArgv: process.execArgv, stdio: 'inherit' });
+  const pending = new Map<number, { resolve: (r: LoadResult) => void; reject: (e: Error) => void }>();
+  let next = 0;
+  const failAll = (err: Error) => {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  child.on('message', (m: { id: number; result?: LoadResult; error?: string }) => {
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.error !== undefined) p?.reject(new Error(m.error));
+    else p?.resolve(m.result!);
+  });
+  child.on('error', failAll);
+  child.on('exit', (code) => failAll(new Error(`load generator exited with ${code}`)));
+  return {
+    run(spec) {
+      const id = next++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        child.send({ id, spec });
+      });
+    },
+    async close() {
+      if (child.exitCode !== null) return;
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      child.disconnect();
+      await gone;
+    },
+  };
+}
