@@ -290,7 +290,7 @@ export function statusLabel(s: string, lang: Lang): string {
   return (STATUSES as Record<string, { bg: string; en: string }>)[s]?.[lang] ?? s;
 }
 
-/** The id of a photo's case if it may be shown publicly (or through `token`), else null. */
+/** Whether a photo may be shown publicly: its case is public and neither it nor the case is hidden. */
 export async function photoVisible(orm: Orm, fileId: string): Promise<boolean> {
   if (!/^[0-9a-f-]{36}$/.test(fileId)) return false;
   const [r] = await orm
