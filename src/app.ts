@@ -18,6 +18,7 @@ import type { Ctx } from './platform/context.js';
 import { openDatabase, type Database } from './platform/db/index.js';
 import { AppError, errorBody, type Lang } from './platform/errors/index.js';
 import { toAppError } from './platform/web/http-errors.js';
+import { requestHeaders } from './platform/web/guards.js';
 import { diskStore } from './platform/files/storage.js';
 import { loadGeography } from './platform/geo/index.js';
 import { startJobs, type Jobs } from './platform/jobs/index.js';
@@ -27,13 +28,18 @@ import { registerMetrics } from './platform/web/metrics.js';
 import { errorPage } from './platform/web/pages.js';
 import { apiDocsRoutes } from './platform/web/apidocs.js';
 import { seedCatalog } from './modules/catalog/index.js';
-import { casesRoutes, seedDemoCases } from './modules/cases/index.js';
+import { casesRoutes, documentsRoutes, seedDemoCases } from './modules/cases/index.js';
+import { accountsRoutes, authMailHooks, seedDemoUsers, toSessionUser } from './modules/accounts/index.js';
+import { createAuth, sessionOnlyCookie, sharedSecret, type SessionUser } from './platform/auth/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     lang: Lang;
+    /** The logged-in person, or null. */
+    user: SessionUser | null;
   }
 }
+
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'self'";
 
@@ -63,6 +69,7 @@ export interface App {
 export async function prepareData(db: Database, config: Pick<Config, 'demo' | 'demoSignals'>): Promise<{ demoSeeded: number }> {
   await loadGeography(db, REFERENCE_DIR);
   await seedCatalog(db, REFERENCE_DIR);
+  if (config.demo) await seedDemoUsers(db);
   const demoSeeded = config.demo ? await seedDemoCases(db, config.demoSignals) : 0;
   return { demoSeeded };
 }
@@ -81,7 +88,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await prepareData(db, config);
   const runWorkers = opts.runWorkers ?? config.jobs;
   const jobs: Jobs = await startJobs(db, { runWorkers, queues: [MAIL_QUEUE], pollSeconds: opts.pollSeconds, schema: config.jobsSchema });
-  const ctx: Ctx = { db, jobs, files: diskStore(join(config.dataDir, 'files')), config, now: opts.now ?? (() => new Date()) };
+  const secret = await sharedSecret(db, config.authSecret);
+  // The mail hooks need the finished context; better-auth calls them only after start-up.
+  let ctxRef: Ctx | null = null;
+  const auth = createAuth(db, { secret, baseUrl: config.publicBaseUrl, hooks: authMailHooks(() => ctxRef!) });
+  const ctx: Ctx = { db, jobs, files: diskStore(join(config.dataDir, 'files')), config, auth, secret, now: opts.now ?? (() => new Date()) };
+  ctxRef = ctx;
   await jobs.work(MAIL_QUEUE, mailDelivery(db, { smtpUrl: config.smtpUrl, from: config.mailFrom }));
 
   const app = Fastify({
@@ -116,10 +128,28 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(fastifyStatic, { root: leaflet, prefix: '/vendor/leaflet/', decorateReply: false, maxAge: '1d' });
 
   app.decorateRequest('lang', 'bg');
-  app.addHook('onRequest', async (req) => {
+  app.decorateRequest('user', null);
+  app.addHook('onRequest', async (req, reply) => {
     const q = (req.query as Record<string, unknown> | undefined)?.lang;
     const c = req.cookies?.lang;
     req.lang = q === 'en' || q === 'bg' ? q : c === 'en' ? 'en' : 'bg';
+    // A form posted from another site must not act with our visitor's session (CSRF); browsers
+    // send Origin on every cross-site POST, and SameSite=Lax keeps the cookie off most of them.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.headers.origin) {
+      const origin = req.headers.origin;
+      const host = req.headers['x-forwarded-host'] ?? req.headers.host;
+      if (origin !== 'null' && new URL(origin).host !== host && origin !== new URL(config.publicBaseUrl).origin) throw new AppError('FORBIDDEN');
+    }
+    if (req.url.startsWith('/static/') || req.url.startsWith('/vendor/') || req.url === '/health' || req.url === '/metrics') return;
+    if (!(req.headers.cookie ?? '').includes('session_token')) return;
+    const res = await auth.api.getSession({ headers: requestHeaders(req), returnHeaders: true });
+    const cookies = res.headers.getSetCookie().map(sessionOnlyCookie);
+    if (cookies.length) reply.header('set-cookie', cookies);
+    const user = res.response ? toSessionUser(res.response.user as unknown as Record<string, unknown>) : null;
+    req.user = user;
+    if (user && q !== 'en' && q !== 'bg' && c !== 'en' && c !== 'bg') req.lang = user.locale;
+    // Pages for a person must never be served from a shared cache.
+    if (user) reply.header('Cache-Control', 'private, no-store');
   });
   app.addHook('onSend', async (_req, reply) => {
     reply.header('X-Content-Type-Options', 'nosniff');
@@ -154,6 +184,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     return { sofia_cases_total: Number(rows[0].cases), sofia_mail_queued: Number(rows[0].mail_queued) };
   });
   await casesRoutes(app, ctx);
+  await accountsRoutes(app, ctx);
+  await documentsRoutes(app, ctx);
   await mailboxRoutes(app, ctx);
   await apiDocsRoutes(app);
   await app.ready();
@@ -177,6 +209,11 @@ function wantsJson(req: FastifyRequest): boolean {
 function presentError(err: unknown, req: FastifyRequest, reply: FastifyReply) {
   const appErr = toAppError(err, req);
   if (appErr.code === 'INTERNAL') req.log.error({ err }, 'unhandled error');
+  // AC-4: a page that needs an account shows the login page and comes back after it.
+  if (appErr.code === 'LOGIN_REQUIRED' && !wantsJson(req)) {
+    const back = req.method === 'GET' ? req.url : (req.headers.referer ? new URL(req.headers.referer, 'http://x').pathname : '/');
+    return reply.redirect(`/login?next=${encodeURIComponent(back)}`, 303);
+  }
   reply.code(appErr.status);
   if (wantsJson(req)) return reply.send(errorBody(appErr, req.lang ?? 'bg'));
   return reply.type('text/html; charset=utf-8').send(errorPage(req, appErr));

@@ -41,6 +41,14 @@ const Env = z.object({
     .default('pgboss')
     .describe('Database schema of the job queue; separate deployments sharing one database need different ones.'),
   JOBS: z.enum(['0', '1']).default('1').describe('Run background job workers in this process (1) or not (0).'),
+  AUTH_SECRET: z
+    .string()
+    .min(32)
+    .optional()
+    .describe('Key that signs session cookies and form stamps (32+ characters). When unset, one is generated once and kept in the database.'),
+  TERMS_VERSION: z.string().default('2026-01').describe('Version of the terms of use a new account accepts; recorded with the account.'),
+  FORM_MIN_SECONDS: z.coerce.number().min(0).max(60).default(3).describe('Bot protection: a registration or recovery form sent sooner than this after it was shown is refused.'),
+  ACCOUNT_RELEASE_DAYS: z.coerce.number().int().min(0).max(3650).default(180).describe('After an account is closed, its username and email stay reserved this many days.'),
 });
 
 export interface Config {
@@ -58,6 +66,10 @@ export interface Config {
   logLevel: string;
   jobs: boolean;
   jobsSchema: string;
+  authSecret?: string;
+  termsVersion: string;
+  formMinSeconds: number;
+  accountReleaseDays: number;
 }
 
 /** Reads and validates the environment; throws with the offending variable named. */
@@ -84,6 +96,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: e.LOG_LEVEL,
     jobs: e.JOBS === '1',
     jobsSchema: e.JOBS_SCHEMA,
+    authSecret: e.AUTH_SECRET,
+    termsVersion: e.TERMS_VERSION,
+    formMinSeconds: e.FORM_MIN_SECONDS,
+    accountReleaseDays: e.ACCOUNT_RELEASE_DAYS,
     ...overrides,
   };
 }

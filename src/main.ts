@@ -1,5 +1,6 @@
 import { loadConfig } from './config.js';
 import { buildApp } from './app.js';
+import { DEMO_LOGINS } from './modules/accounts/index.js';
 
 /** Starts the platform: `npm start`. */
 async function main(): Promise<void> {
@@ -17,7 +18,10 @@ async function main(): Promise<void> {
     config.smtpUrl ? '  mail: SMTP' : `  mail: development mailbox at ${url}/dev/mailbox`,
     `  API: ${url}/docs/api  (OpenAPI: ${url}/openapi.json)`,
   ];
-  if (config.demo) lines.push('  demo data: on (demo signals over the last 90 days; no logins yet: citizens need no account to submit)');
+  if (config.demo) {
+    lines.push('  demo data: on (demo signals over the last 90 days)', '  demo logins (demo mode only):');
+    for (const d of DEMO_LOGINS) lines.push(`    ${d.role.padEnd(8)} ${d.username} / ${d.password}`);
+  }
   console.log(lines.join('\n') + '\n');
 
   let stopping = false;

@@ -9,16 +9,44 @@ export interface KindPolicy {
   place: 'required' | 'none';
   /** Visible to anyone by number and on the map. */
   isPublic: boolean;
-  /** Only logged-in users may submit (CC-8); none of the current kinds needs it. */
+  /** Only logged-in users may submit (CC-8). */
   requiresAccount: boolean;
   maxPhotos: number;
+  /** Documents (PDF, office files, images) attached by a registered user. */
+  maxFiles: number;
   maxDescription: number;
 }
 
 export const KINDS = {
-  signal: { register: 'КЦ01', place: 'required', isPublic: true, requiresAccount: false, maxPhotos: 5, maxDescription: 4000 },
-  question: { register: 'КЦ02', place: 'none', isPublic: true, requiresAccount: false, maxPhotos: 5, maxDescription: 4000 },
+  signal: { register: 'КЦ01', place: 'required', isPublic: true, requiresAccount: false, maxPhotos: 5, maxFiles: 0, maxDescription: 4000 },
+  question: { register: 'КЦ02', place: 'none', isPublic: true, requiresAccount: false, maxPhotos: 5, maxFiles: 0, maxDescription: 4000 },
+  // CC-8: never public; only the author and the staff of the handling unit see them.
+  letter: { register: 'КЦ03', place: 'none', isPublic: false, requiresAccount: true, maxPhotos: 0, maxFiles: 10, maxDescription: 20000 },
+  complaint: { register: 'КЦ04', place: 'none', isPublic: false, requiresAccount: true, maxPhotos: 0, maxFiles: 10, maxDescription: 20000 },
+  proposal: { register: 'КЦ05', place: 'none', isPublic: false, requiresAccount: true, maxPhotos: 0, maxFiles: 10, maxDescription: 20000 },
+  // Access to Public Information Act (ЗДОИ): its own register.
+  info_request: { register: 'ДИ01', place: 'none', isPublic: false, requiresAccount: true, maxPhotos: 0, maxFiles: 10, maxDescription: 20000 },
 } as const satisfies Record<string, KindPolicy>;
+
+/** The kinds only registered users submit, in the order the form offers them. */
+export const DOCUMENT_KINDS = ['letter', 'complaint', 'proposal', 'info_request'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+/** Roles of staff (AC-5); everyone else is a citizen. */
+export const STAFF_ROLES = ['operator', 'officer', 'manager', 'clerk', 'inspector', 'admin'] as const;
+
+/** Whether a person works for the municipality. */
+export function isStaff(role: string): boolean {
+  return (STAFF_ROLES as readonly string[]).includes(role);
+}
+
+/**
+ * CC-8: staff see a case only when it is handled by their unit or one of its sub-units.
+ * `subUnits` is the staff member's unit with all units below it.
+ */
+export function staffMaySee(role: string, subUnits: ReadonlySet<number>, caseUnitId: number | null): boolean {
+  return isStaff(role) && caseUnitId !== null && subUnits.has(caseUnitId);
+}
 
 export type CaseKind = keyof typeof KINDS;
 

@@ -10,6 +10,7 @@ import { pageCtx } from '../../platform/web/pages.js';
 import { toAppError } from '../../platform/web/http-errors.js';
 import { getCatalog, localName } from '../catalog/index.js';
 import { listMapSignals, mapClusters } from './cases.map.js';
+import { isSubscribed } from './cases.documents.js';
 import { STATUSES } from './cases.policy.js';
 import { MapQuery, PublicCase, SubmitCaseBody, SubmittedCase, type MapFilter } from './cases.schemas.js';
 import {
@@ -143,6 +144,9 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx): Promise<void
       const q = req.query as Record<string, string | undefined>;
       const catalog = await getCatalog(orm);
       const values: FormValues = { typeId: q.type ?? q.typeId };
+      // CC-12: a registered user's details are filled in from the profile (and can still be edited).
+      const u = req.user;
+      if (u) Object.assign(values, { name: `${u.firstName} ${u.lastName}`.trim(), email: u.email, phone: u.phone ?? '', submitterAddress: u.address ?? '' });
       return html(reply, renderPage(SubmitPage({ ctx: pageCtx(req), kind, catalog, values, issues: [], map: mapSettings })));
     });
 
@@ -159,7 +163,8 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx): Promise<void
         if (values.step === 'type') return rerender([], 200);
         const type = catalog.type(Number(values.typeId));
         const input = parseOrThrow(SubmitCaseBody, formToInput(values, kind, type?.categoryId, req.lang));
-        const done = await submitCase(ctx, input, form.photos, 'web');
+        if (req.user?.suspendedReason) throw new AppError('ACCOUNT_SUSPENDED');
+        const done = await submitCase(ctx, input, form.photos, 'web', req.user?.id ?? null);
         return reply.redirect(`/p/${done.token}?new=1`, 303);
       } catch (err) {
         const e = toAppError(err);
@@ -189,7 +194,8 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx): Promise<void
     const { number } = req.params as { number: string };
     const view = await findPublicByNumber(orm, number);
     if (!view) return html(reply.code(404), renderPage(TrackNotFoundPage({ ctx: pageCtx(req), number })));
-    return html(reply, renderPage(CasePage({ ctx: pageCtx(req), view })));
+    const subscription = !req.user ? 'anonymous' : (await isSubscribed(orm, req.user.id, view.id)) ? 'subscribed' : 'none';
+    return html(reply, renderPage(CasePage({ ctx: pageCtx(req), view, subscription })));
   });
 
   app.get('/p/:token', { schema: { hide: true } }, async (req, reply) => {
@@ -307,7 +313,7 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx): Promise<void
       return reply.code(201).send({
         number: done.number,
         registeredAt: done.registeredAt.toISOString(),
-        kind: done.kind,
+        kind: req.body.kind,
         url: `${ctx.config.publicBaseUrl}${caseUrl(done.number)}`,
         anonymous: done.anonymous,
       });

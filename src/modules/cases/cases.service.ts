@@ -8,7 +8,7 @@ import { districts, locate, neighbourhoods } from '../../platform/geo/index.js';
 import { queueMail } from '../../platform/mail/index.js';
 import { parseRegNumber, takeNumber } from '../../platform/register/index.js';
 import { getCatalog, localName, type CatalogType } from '../catalog/index.js';
-import { caseTypes, categories } from '../catalog/catalog.tables.js';
+import { caseTypes, categories, units } from '../catalog/catalog.tables.js';
 import { validateExtra } from './cases.extra.js';
 import { confirmationMail } from './cases.mail.js';
 import { KINDS, STATUSES, kindOfRegister, type CaseKind, type CaseStatus } from './cases.policy.js';
@@ -45,7 +45,13 @@ export function hashToken(token: string): string {
  * strips and stores its photos, gives it a registration number, writes its first history
  * entry and queues the confirmation email — all in one transaction.
  */
-export async function submitCase(ctx: Ctx, input: SubmitCaseInput, photos: Upload[], channel: 'web' | 'api' | 'open311' | 'phone' = 'web'): Promise<Submitted> {
+export async function submitCase(
+  ctx: Ctx,
+  input: SubmitCaseInput,
+  photos: Upload[],
+  channel: 'web' | 'api' | 'open311' | 'phone' = 'web',
+  authorId: string | null = null,
+): Promise<Submitted> {
   const policy = KINDS[input.kind];
   const catalog = await getCatalog(ctx.db.orm);
   const issues: FieldIssue[] = [];
@@ -109,6 +115,7 @@ export async function submitCase(ctx: Ctx, input: SubmitCaseInput, photos: Uploa
           districtId,
           neighbourhoodId: place?.neighbourhoodId ?? null,
           extra,
+          authorId,
           submitterName: input.name ?? null,
           submitterAddress: input.submitterAddress ?? null,
           submitterPhone: input.phone ?? null,
@@ -185,6 +192,11 @@ export interface CaseView {
   kind: CaseKind;
   registeredAt: Date;
   status: CaseStatus;
+  subject: string | null;
+  isPublic: boolean;
+  unit: { bg: string; en: string } | null;
+  authorId: string | null;
+  unitId: number | null;
   category: { bg: string; en: string } | null;
   type: { bg: string; en: string; fields: CatalogType['fields'] } | null;
   district: { bg: string; en: string } | null;
@@ -196,11 +208,14 @@ export interface CaseView {
   extra: Record<string, unknown>;
   anonymous: boolean;
   photos: { id: string; width: number | null; height: number | null }[];
+  /** Attached documents; only in views for the author and staff. */
+  documents: { id: string; filename: string; mime: string; bytes: number }[];
   history: { at: Date; type: string; statusFrom: string | null; statusTo: string | null; text: string | null; by: string | null }[];
   submitter?: { name: string | null; address: string | null; phone: string | null; email: string | null };
 }
 
-async function loadView(orm: Orm, where: ReturnType<typeof eq>, withSubmitter: boolean): Promise<CaseView | null> {
+/** Loads a case for presenting; `withSubmitter` adds personal data, internal history and documents. */
+export async function loadView(orm: Orm, where: ReturnType<typeof eq>, withSubmitter: boolean): Promise<CaseView | null> {
   const [r] = await orm
     .select({
       c: cases,
@@ -215,12 +230,15 @@ async function loadView(orm: Orm, where: ReturnType<typeof eq>, withSubmitter: b
       dEn: districts.nameEn,
       nBg: neighbourhoods.nameBg,
       nEn: neighbourhoods.nameEn,
+      uBg: units.nameBg,
+      uEn: units.nameEn,
     })
     .from(cases)
     .leftJoin(categories, eq(categories.id, cases.categoryId))
     .leftJoin(caseTypes, eq(caseTypes.id, cases.typeId))
     .leftJoin(districts, eq(districts.id, cases.districtId))
     .leftJoin(neighbourhoods, eq(neighbourhoods.id, cases.neighbourhoodId))
+    .leftJoin(units, eq(units.id, cases.unitId))
     .where(where)
     .limit(1);
   if (!r) return null;
@@ -232,17 +250,26 @@ async function loadView(orm: Orm, where: ReturnType<typeof eq>, withSubmitter: b
       .where(withSubmitter ? eq(caseEvents.caseId, c.id) : and(eq(caseEvents.caseId, c.id), eq(caseEvents.isPublic, true)))
       .orderBy(asc(caseEvents.at), asc(caseEvents.id)),
     orm
-      .select({ id: caseFiles.id, width: caseFiles.width, height: caseFiles.height })
+      .select({ id: caseFiles.id, kind: caseFiles.kind, width: caseFiles.width, height: caseFiles.height, filename: caseFiles.filename, mime: caseFiles.mime, bytes: caseFiles.bytes })
       .from(caseFiles)
       .where(and(eq(caseFiles.caseId, c.id), eq(caseFiles.hidden, false)))
       .orderBy(asc(caseFiles.position)),
   ]);
+  const photos = files.filter((f) => f.kind === 'photo').map((f) => ({ id: f.id, width: f.width, height: f.height }));
+  const documents = withSubmitter
+    ? files.filter((f) => f.kind === 'document').map((f) => ({ id: f.id, filename: f.filename ?? 'document', mime: f.mime, bytes: f.bytes }))
+    : [];
   const view: CaseView = {
     id: c.id,
     number: c.regNumber,
     kind: c.kind as CaseKind,
     registeredAt: c.registeredAt,
     status: c.status as CaseStatus,
+    subject: c.subject,
+    isPublic: c.isPublic,
+    unit: r.uBg ? { bg: r.uBg, en: r.uEn! } : null,
+    authorId: c.authorId,
+    unitId: c.unitId,
     category: r.catBg ? { bg: r.catBg, en: r.catEn! } : null,
     type: r.typeBg ? { bg: r.typeBg, en: r.typeEn!, fields: r.typeFields ?? [] } : null,
     district: r.dBg ? { bg: r.dBg, en: r.dEn! } : null,
@@ -253,7 +280,8 @@ async function loadView(orm: Orm, where: ReturnType<typeof eq>, withSubmitter: b
     lon: r.lon === null ? null : Number(r.lon),
     extra: c.extra,
     anonymous: c.anonymous,
-    photos: files,
+    photos,
+    documents,
     history: events.map((e) => ({ at: e.at, type: e.type, statusFrom: e.statusFrom, statusTo: e.statusTo, text: e.text, by: e.actorLabel })),
   };
   if (withSubmitter) {

@@ -3,6 +3,7 @@ import { bigint, boolean, index, integer, jsonb, pgTable, smallint, text, timest
 import { caseTypes, categories, units } from '../catalog/catalog.tables.js';
 import { districts, neighbourhoods } from '../../platform/geo/geo.tables.js';
 import { pointColumn } from '../../platform/db/types.js';
+import { users } from '../../platform/auth/auth.tables.js';
 
 /**
  * One register, one case model: a signal, a question and (later) letters, complaints and
@@ -23,12 +24,16 @@ export const cases = pgTable(
     categoryId: integer('category_id').references(() => categories.id),
     typeId: integer('type_id').references(() => caseTypes.id),
     status: text('status').notNull().default('pending'),
+    /** Letters, complaints, proposals and requests have a subject; signals do not. */
+    subject: text('subject'),
     description: text('description').notNull(),
     address: text('address'),
     location: pointColumn('location'),
     districtId: integer('district_id').references(() => districts.id),
     neighbourhoodId: integer('neighbourhood_id').references(() => neighbourhoods.id),
     extra: jsonb('extra').$type<Record<string, unknown>>().notNull().default({}),
+    /** The registered user who submitted it (CC-11); null for anonymous web and phone submissions. */
+    authorId: text('author_id').references(() => users.id),
     submitterName: text('submitter_name'),
     submitterAddress: text('submitter_address'),
     submitterPhone: text('submitter_phone'),
@@ -50,6 +55,7 @@ export const cases = pgTable(
     uniqueIndex('cases_register_seq_uq').on(t.registerCode, t.regYear, t.regSeq),
     uniqueIndex('cases_access_token_uq').on(t.accessTokenHash),
     index('cases_kind_registered_idx').on(t.kind, t.registeredAt),
+    index('cases_author_idx').on(t.authorId, t.registeredAt).where(sql`${t.authorId} IS NOT NULL`),
     // The map reads only public, visible signals of recent weeks: keep that index small.
     index('cases_map_gix')
       .using('gist', t.location)
@@ -91,6 +97,8 @@ export const caseFiles = pgTable(
     kind: text('kind').notNull(),
     position: smallint('position').notNull(),
     mime: text('mime').notNull(),
+    /** The name the file had on the sender's computer, for documents; shown only to those who may see the case. */
+    filename: text('filename'),
     originalKind: text('original_kind').notNull(),
     width: integer('width'),
     height: integer('height'),
@@ -99,4 +107,20 @@ export const caseFiles = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('case_files_case_idx').on(t.caseId, t.position)],
+);
+
+/** CC-13: a registered user follows a signal; notified of its changes until they unsubscribe. */
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('subscriptions_user_case_uq').on(t.userId, t.caseId), index('subscriptions_case_idx').on(t.caseId)],
 );

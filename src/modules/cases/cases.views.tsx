@@ -2,6 +2,7 @@ import type { VNode } from 'preact';
 import { errorMessage, type ErrorCode, type FieldIssue } from '../../platform/errors/index.js';
 import { formatDate, formatDateTime, translator, type T } from '../../platform/i18n/index.js';
 import { Layout, type PageCtx } from '../../platform/web/layout.js';
+import { Field } from '../../platform/web/form.js';
 import { DISTRICT_NAMES } from '../../platform/geo/index.js';
 import type { Catalog, CatalogType, ExtraField } from '../catalog/index.js';
 import { localName } from '../catalog/index.js';
@@ -391,31 +392,6 @@ function fieldLabel(field: string, t: T, lang: 'bg' | 'en', type?: CatalogType):
   return key ? t(key) : field;
 }
 
-function Field(props: { id: string; label: string; hint?: string; error?: FieldIssue; lang: 'bg' | 'en'; children: VNode }): VNode {
-  const hintId = props.hint ? `${props.id}-hint` : undefined;
-  const errId = props.error ? `${props.id}-error` : undefined;
-  const child = props.children;
-  // Tie the control to its hint and error for screen readers without making every caller repeat it.
-  const described = [hintId, errId].filter(Boolean).join(' ') || undefined;
-  child.props = { ...child.props, 'aria-describedby': described ?? (child.props as { 'aria-describedby'?: string })['aria-describedby'], 'aria-invalid': props.error ? 'true' : undefined } as never;
-  return (
-    <div class={`field${props.error ? ' has-error' : ''}`}>
-      <label for={props.id}>{props.label}</label>
-      {props.hint && (
-        <span class="hint" id={hintId}>
-          {props.hint}
-        </span>
-      )}
-      {props.error && (
-        <span class="field-error" id={errId}>
-          {errorMessage(props.error.code, props.lang)}
-        </span>
-      )}
-      {child}
-    </div>
-  );
-}
-
 /** The extra fields of a type; also served alone as a fragment for the enhanced form. */
 export function ExtraFields({ type, ctx, values, issues }: { type: CatalogType; ctx: PageCtx; values: FormValues; issues: FieldIssue[] }): VNode {
   const t = translator(ctx.lang);
@@ -484,15 +460,35 @@ interface CaseProps {
   /** Through the private link: show the submitter's own data and the receipt. */
   privateToken?: string;
   justRegistered?: boolean;
+  /** CC-13: the subscribe button at the top right; absent on private pages. */
+  subscription?: 'anonymous' | 'none' | 'subscribed';
 }
 
 /** A signal or question page: public (never personal data) or through the private link (CC-4, CC-5). */
-export function CasePage({ ctx, view, privateToken, justRegistered }: CaseProps): VNode {
+export function CasePage({ ctx, view, privateToken, justRegistered, subscription }: CaseProps): VNode {
   const t = translator(ctx.lang);
   const kindLabel = view.kind === 'signal' ? t('case.signal') : t('case.question');
   const photoBase = privateToken ? `/p/${privateToken}/photos` : '/photos';
+  const subPath = `${caseUrl(view.number)}/subscription`;
   return (
     <Layout ctx={ctx} title={`${kindLabel} ${view.number}`}>
+      {subscription && (
+        <div class="subscribe-bar">
+          {subscription === 'anonymous' ? (
+            <a class="button" href={`/login?next=${encodeURIComponent(caseUrl(view.number))}`}>
+              {t('sub.subscribe')}
+            </a>
+          ) : (
+            <form method="post" action={subPath}>
+              <input type="hidden" name="action" value={subscription === 'subscribed' ? 'unsubscribe' : 'subscribe'} />
+              <button type="submit" aria-pressed={subscription === 'subscribed' ? 'true' : 'false'}>
+                {subscription === 'subscribed' ? t('sub.unsubscribe') : t('sub.subscribe')}
+              </button>
+            </form>
+          )}
+        </div>
+      )}
+      {subscription === 'subscribed' && <p class="notice" role="status">{t('sub.youFollow')}</p>}
       {justRegistered && (
         <div class="notice success" role="status">
           <h2>{t('case.justRegistered')}</h2>

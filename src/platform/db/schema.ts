@@ -4,3 +4,5 @@ export * from '../register/register.tables.js';
 export * from '../mail/mail.tables.js';
 export * from '../../modules/catalog/catalog.tables.js';
 export * from '../../modules/cases/cases.tables.js';
+export * from '../auth/auth.tables.js';
+export * from '../ratelimit/ratelimit.tables.js';

@@ -8,6 +8,8 @@ export interface PageCtx {
   lang: Lang;
   /** The current path with query, for the language switch to return to. */
   path: string;
+  /** The logged-in person, for the user menu; null when anonymous. */
+  user?: { username: string; role: string } | null;
 }
 
 interface LayoutProps {
@@ -52,9 +54,48 @@ export function Layout({ ctx, title, children, styles = [], scripts = [], active
               <span class="brand-mark" aria-hidden="true">СО</span>
               <span>{t('site.name')}</span>
             </a>
-            <a class="lang-switch" href={switchHref} lang={other} hrefLang={other} aria-label={t('lang.switchLabel')}>
-              {t('lang.switch')}
-            </a>
+            <div class="header-actions">
+              <a class="lang-switch" href={switchHref} lang={other} hrefLang={other} aria-label={t('lang.switchLabel')}>
+                {t('lang.switch')}
+              </a>
+              {ctx.user ? (
+                <details class="user-menu">
+                  <summary>
+                    <span class="visually-hidden">{t('user.menu')} </span>
+                    {ctx.user.username}
+                  </summary>
+                  <ul>
+                    <li>
+                      <a href="/my/cases">{t('user.myCases')}</a>
+                    </li>
+                    <li>
+                      <a href="/my/subscriptions">{t('user.mySubscriptions')}</a>
+                    </li>
+                    <li>
+                      <a href="/documents/new">{t('user.newDocument')}</a>
+                    </li>
+                    {ctx.user.role !== 'citizen' && (
+                      <li>
+                        <a href="/staff">{t('user.staff')}</a>
+                      </li>
+                    )}
+                    <li>
+                      <a href="/account">{t('user.account')}</a>
+                    </li>
+                    <li>
+                      <form method="post" action="/logout">
+                        <button type="submit">{t('user.logout')}</button>
+                      </form>
+                    </li>
+                  </ul>
+                </details>
+              ) : (
+                <>
+                  <a href={`/login?next=${encodeURIComponent(ctx.path.startsWith('/login') || ctx.path.startsWith('/register') ? '/' : ctx.path)}`}>{t('user.login')}</a>
+                  <a href="/register">{t('user.register')}</a>
+                </>
+              )}
+            </div>
           </div>
           <nav class="wrap main-nav" aria-label={t('nav.main')}>
             <ul>

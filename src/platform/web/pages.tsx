@@ -6,7 +6,7 @@ import { Layout, renderPage, type PageCtx } from './layout.js';
 
 /** The page context of a request: its language and path. */
 export function pageCtx(req: FastifyRequest): PageCtx {
-  return { lang: req.lang ?? 'bg', path: req.url };
+  return { lang: req.lang ?? 'bg', path: req.url, user: req.user ? { username: req.user.username, role: req.user.role } : null };
 }
 
 /** A friendly HTML page for an error: what happened and where to go, never a stack trace. */

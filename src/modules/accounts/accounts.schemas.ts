@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+const name = z.string().trim().min(1).max(100);
+const phone = z.string().trim().max(40).regex(/^[+0-9 ()/-]{5,40}$/);
+
+/** "Регистрация на нов потребител" (AC-2). */
+export const RegisterBody = z.object({
+  username: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.]{3,30}$/),
+  password: z.string().max(1000),
+  password2: z.string().max(1000).optional(),
+  firstName: name,
+  lastName: name,
+  email: z.email().max(254),
+  phone,
+  address: z.string().trim().max(300).optional(),
+  locale: z.enum(['bg', 'en']).default('bg'),
+  acceptTerms: z.preprocess((v) => v === 'on' || v === 'true' || v === true || v === '1', z.boolean()),
+});
+export type RegisterInput = z.infer<typeof RegisterBody>;
+
+/** "Обновяване на профил" (AC-3). */
+export const ProfileBody = z.object({
+  firstName: name,
+  lastName: name,
+  email: z.email().max(254),
+  phone,
+  address: z.string().trim().max(300).optional(),
+  locale: z.enum(['bg', 'en']).default('bg'),
+});
+export type ProfileInput = z.infer<typeof ProfileBody>;

@@ -1,0 +1,3 @@
+export { accountsRoutes } from './accounts.routes.js';
+export { authMailHooks, toSessionUser, passwordIssues } from './accounts.service.js';
+export { seedDemoUsers, DEMO_LOGINS } from './accounts.demo.js';

@@ -1,0 +1,220 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { VNode } from 'preact';
+import type { Ctx } from '../../platform/context.js';
+import { AppError, type FieldIssue } from '../../platform/errors/index.js';
+import { parseOrThrow } from '../../platform/errors/validation.js';
+import { MAX_DOCUMENT_BYTES } from '../../platform/files/documents.js';
+import { formFields, requireUser } from '../../platform/web/guards.js';
+import { toAppError } from '../../platform/web/http-errors.js';
+import { renderPage } from '../../platform/web/layout.js';
+import { pageCtx } from '../../platform/web/pages.js';
+import {
+  documentFor,
+  findCaseFor,
+  endSubscriptionOf,
+  listAddressees,
+  listMyCases,
+  listSubscriptions,
+  myCaseUrl,
+  startSubscription,
+  submitDocument,
+  subscriptionNumber,
+  unsubscribe,
+  unsubscribeById,
+  type DocumentUpload,
+} from './cases.documents.js';
+import { DocumentFormPage, DocumentPage, MyCasesPage, MySubscriptionsPage, UnsubscribePage } from './cases.documents.views.js';
+import { DOCUMENT_KINDS, KINDS } from './cases.policy.js';
+import { caseUrl, findPublicByNumber } from './cases.service.js';
+
+const DocumentBody = z.object({
+  kind: z.enum(DOCUMENT_KINDS),
+  unitId: z.coerce.number().int().positive(),
+  subject: z.string().trim().min(1).max(300),
+  description: z.string().trim().min(1).max(KINDS.letter.maxDescription),
+});
+
+/** Signs an unsubscribe link so that it works without login but cannot be guessed for others. */
+function unsubscribeMac(secret: string, id: number): string {
+  return createHmac('sha256', secret).update(`unsubscribe:${id}`).digest('base64url').slice(0, 24);
+}
+
+/** The address that ends one subscription without logging in (emails carry it). */
+export function unsubscribeUrl(base: string, secret: string, id: number): string {
+  return `${base}/unsubscribe/${id}/${unsubscribeMac(secret, id)}`;
+}
+
+function macOk(secret: string, id: number, mac: string): boolean {
+  const a = Buffer.from(unsubscribeMac(secret, id));
+  const b = Buffer.from(mac);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Reads a document form: fields, and files up to 20 MB each, naming any file that is too large. */
+async function readDocumentForm(req: FastifyRequest): Promise<{ values: Record<string, string>; files: DocumentUpload[]; issues: FieldIssue[] }> {
+  const values: Record<string, string> = {};
+  const files: DocumentUpload[] = [];
+  const issues: FieldIssue[] = [];
+  if (!req.isMultipart()) return { values: formFields(req), files, issues };
+  try {
+    for await (const part of req.parts({ limits: { fileSize: MAX_DOCUMENT_BYTES, files: KINDS.letter.maxFiles + 1 } })) {
+      if (part.type === 'file') {
+        const data = await part.toBuffer();
+        if (data.length === 0 && !part.filename) continue;
+        if (part.fieldname !== 'files') continue;
+        const field = `files[${files.length + issues.length}]`;
+        if (part.file.truncated) issues.push({ field, code: 'FILE_TOO_LARGE' });
+        else files.push({ field, filename: part.filename ?? 'document', data });
+      } else {
+        values[part.fieldname] = String(part.value);
+      }
+    }
+  } catch (err) {
+    const e = err as { code?: string };
+    if (e.code === 'FST_FILES_LIMIT') issues.push({ field: 'files', code: 'TOO_MANY_FILES' });
+    else throw new AppError('MULTIPART_BROKEN', { cause: err });
+  }
+  return { values, files, issues };
+}
+
+/** Private documents, "My signals" and subscriptions of registered users (CC-8, CC-11, CC-13). */
+export async function documentsRoutes(root: FastifyInstance, ctx: Ctx): Promise<void> {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const orm = ctx.db.orm;
+  const hide = { schema: { hide: true } };
+  const page = (reply: FastifyReply, vnode: VNode, status = 200) => reply.code(status).type('text/html; charset=utf-8').header('Cache-Control', 'private, no-store').send(renderPage(vnode));
+
+  const formPage = async (req: FastifyRequest, reply: FastifyReply, values: Record<string, string>, issues: FieldIssue[], status = 200, formError?: AppError['code']) => {
+    const user = requireUser(req);
+    const addressees = await listAddressees(orm);
+    return page(
+      reply,
+      DocumentFormPage({
+        ctx: pageCtx(req),
+        values,
+        issues,
+        formError,
+        addressees,
+        sender: { name: `${user.firstName} ${user.lastName}`, email: user.email, phone: user.phone, address: user.address },
+      }),
+      status,
+    );
+  };
+
+  app.get('/documents/new', hide, async (req, reply) => {
+    const q = req.query as { kind?: string };
+    return formPage(req, reply, { kind: (DOCUMENT_KINDS as readonly string[]).includes(q.kind ?? '') ? q.kind! : 'letter' }, []);
+  });
+  // Ten files of 20 MB: the route's own body limit; each file is still checked by its bytes.
+  app.post('/documents/new', { ...hide, bodyLimit: (KINDS.letter.maxFiles * MAX_DOCUMENT_BYTES) + 1024 * 1024 }, async (req, reply) => {
+    const user = requireUser(req);
+    let values: Record<string, string> = {};
+    try {
+      const form = await readDocumentForm(req);
+      values = form.values;
+      if (form.issues.length) throw new AppError('VALIDATION', { issues: form.issues });
+      const input = parseOrThrow(DocumentBody, values);
+      const done = await submitDocument(ctx, user, input, form.files);
+      return reply.redirect(`${myCaseUrl(done.number)}?new=1`, 303);
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.code === 'INTERNAL' || e.code === 'LOGIN_REQUIRED') throw err;
+      return formPage(req, reply, values, e.issues, e.status, e.issues.length ? undefined : e.code);
+    }
+  });
+
+  // The same "not found" for a number that does not exist, someone else's document and another unit's.
+  app.get('/documents/:number', hide, async (req, reply) => {
+    const user = requireUser(req);
+    const { number } = req.params as { number: string };
+    const view = await findCaseFor(orm, user, number);
+    if (!view) throw new AppError('NOT_FOUND');
+    // Signals and questions have their public page; the author sees theirs there too.
+    if (view.isPublic && view.authorId === user.id && !(req.query as { new?: string }).new) return reply.redirect(caseUrl(view.number), 303);
+    const justRegistered = (req.query as { new?: string }).new === '1' && view.authorId === user.id;
+    return page(reply, DocumentPage({ ctx: pageCtx(req), view, justRegistered, email: justRegistered ? user.email : undefined }));
+  });
+  app.get('/documents/:number/files/:id', hide, async (req, reply) => {
+    const user = requireUser(req);
+    const { number, id } = req.params as { number: string; id: string };
+    const file = await documentFor(ctx, user, number, id);
+    if (!file) throw new AppError('NOT_FOUND');
+    const ascii = file.filename.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
+    return reply
+      .type(file.mime)
+      .header('Cache-Control', 'private, no-store')
+      .header('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+      .send(file.data);
+  });
+
+  app.get('/my/cases', hide, async (req, reply) => {
+    const user = requireUser(req);
+    const p = Math.min(Math.max(1, Number((req.query as { page?: string }).page) || 1), 10_000);
+    const { rows, total } = await listMyCases(orm, user.id, p);
+    return page(reply, MyCasesPage({ ctx: pageCtx(req), rows, total, page: p, pageSize: 20 }));
+  });
+
+  // ------------------------------------------------------------ subscriptions (CC-13)
+  app.post('/cases/:number/subscription', hide, async (req, reply) => {
+    const user = requireUser(req);
+    const { number } = req.params as { number: string };
+    const view = await findPublicByNumber(orm, number);
+    if (!view) throw new AppError('CASE_NOT_FOUND');
+    const { action } = formFields(req);
+    if (action === 'unsubscribe') await unsubscribe(orm, user.id, view.id);
+    else await startSubscription(ctx, user, view, (id) => unsubscribeUrl(ctx.config.publicBaseUrl, ctx.secret, id));
+    return reply.redirect(caseUrl(view.number), 303);
+  });
+  app.get('/my/subscriptions', hide, async (req, reply) => {
+    const user = requireUser(req);
+    const rows = (await listSubscriptions(orm, user.id)).filter((r) => !r.hidden);
+    return page(reply, MySubscriptionsPage({ ctx: pageCtx(req), rows, notice: (req.query as { done?: string }).done === '1' }));
+  });
+  app.post('/my/subscriptions/:id/delete', hide, async (req, reply) => {
+    const user = requireUser(req);
+    const id = Number((req.params as { id: string }).id);
+    if (Number.isSafeInteger(id)) await endSubscriptionOf(orm, user.id, id);
+    return reply.redirect('/my/subscriptions?done=1', 303);
+  });
+  const unsubParams = (req: FastifyRequest) => {
+    const { id, mac } = req.params as { id: string; mac: string };
+    const n = Number(id);
+    if (!Number.isSafeInteger(n) || n <= 0 || !macOk(ctx.secret, n, mac)) throw new AppError('NOT_FOUND');
+    return n;
+  };
+  app.get('/unsubscribe/:id/:mac', hide, async (req, reply) => {
+    const id = unsubParams(req);
+    const number = await subscriptionNumber(orm, id);
+    return page(reply.header('Referrer-Policy', 'no-referrer'), UnsubscribePage({ ctx: pageCtx(req), number, action: req.url, done: number ? 'ask' : 'gone' }));
+  });
+  app.post('/unsubscribe/:id/:mac', hide, async (req, reply) => {
+    const id = unsubParams(req);
+    const done = await unsubscribeById(orm, id);
+    return page(reply, UnsubscribePage({ ctx: pageCtx(req), number: done?.number ?? null, action: req.url, done: done ? 'done' : 'gone' }));
+  });
+
+  // ------------------------------------------------------------ JSON
+  app.get(
+    '/api/v1/me/cases',
+    {
+      schema: {
+        summary: 'Everything the logged-in user submitted (My signals)',
+        tags: ['accounts'],
+        querystring: z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) }),
+      },
+    },
+    async (req) => {
+      const user = requireUser(req);
+      const { rows, total } = await listMyCases(orm, user.id, req.query.page);
+      return {
+        total,
+        page: req.query.page,
+        items: rows.map((r) => ({ number: r.number, kind: r.kind, registeredAt: r.registeredAt.toISOString(), status: r.status, subject: r.subject, url: r.isPublic ? caseUrl(r.number) : myCaseUrl(r.number) })),
+      };
+    },
+  );
+}
+

@@ -1,0 +1,330 @@
+import { randomUUID } from 'node:crypto';
+import { and, count, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { Ctx } from '../../platform/context.js';
+import type { Orm, Tx } from '../../platform/db/index.js';
+import type { SessionUser } from '../../platform/auth/index.js';
+import { AppError, type FieldIssue, type Lang } from '../../platform/errors/index.js';
+import { checkDocument, type CheckedDocument } from '../../platform/files/documents.js';
+import { queueMail } from '../../platform/mail/index.js';
+import { noticeMail } from '../../platform/mail/notice.js';
+import { formatDateTime } from '../../platform/i18n/index.js';
+import { parseRegNumber, takeNumber } from '../../platform/register/index.js';
+import { organisations, units } from '../catalog/catalog.tables.js';
+import { KINDS, STATUSES, kindOfRegister, staffMaySee, type CaseKind, type DocumentKind } from './cases.policy.js';
+import { caseUrl as caseUrlOf, loadView, type CaseView } from './cases.service.js';
+import { caseEvents, caseFiles, cases, subscriptions } from './cases.tables.js';
+
+/** An uploaded document as the edge received it. */
+export interface DocumentUpload {
+  field: string;
+  filename: string;
+  data: Buffer;
+}
+
+/** A letter, complaint, proposal or public-information request (CC-8). */
+export interface DocumentInput {
+  kind: DocumentKind;
+  subject: string;
+  description: string;
+  unitId: number;
+}
+
+const KIND_NAMES: Record<DocumentKind, { bg: string; en: string }> = {
+  letter: { bg: 'Писмо', en: 'Letter' },
+  complaint: { bg: 'Жалба', en: 'Complaint' },
+  proposal: { bg: 'Предложение', en: 'Proposal' },
+  info_request: { bg: 'Заявление за достъп до обществена информация', en: 'Request for access to public information' },
+};
+
+/** The name of a document kind. */
+export function documentKindName(kind: string, lang: Lang): string {
+  return (KIND_NAMES as Record<string, { bg: string; en: string }>)[kind]?.[lang] ?? kind;
+}
+
+/** The addressees a registered user can choose: every unit, grouped by its organisation. */
+export async function listAddressees(orm: Orm) {
+  return orm
+    .select({ id: units.id, nameBg: units.nameBg, nameEn: units.nameEn, orgBg: organisations.nameBg, orgEn: organisations.nameEn, orgKind: organisations.kind })
+    .from(units)
+    .innerJoin(organisations, eq(organisations.id, units.organisationId))
+    .orderBy(organisations.id, units.id);
+}
+
+/** The page of a private document for its author. */
+export function myCaseUrl(number: string): string {
+  return `/documents/${encodeURIComponent(number)}`;
+}
+
+/**
+ * Registers a private document of a logged-in user (CC-8): checks each file by its bytes,
+ * gives a number from the register, routes it to the chosen unit, writes the history and
+ * queues the email with the number, date and link, in one transaction.
+ */
+export async function submitDocument(ctx: Ctx, user: SessionUser, input: DocumentInput, uploads: DocumentUpload[]): Promise<{ number: string; registeredAt: Date }> {
+  if (user.suspendedReason) throw new AppError('ACCOUNT_SUSPENDED');
+  const policy = KINDS[input.kind];
+  const issues: FieldIssue[] = [];
+  const [unit] = await ctx.db.orm.select({ id: units.id }).from(units).where(eq(units.id, input.unitId));
+  if (!unit) issues.push({ field: 'unitId', code: 'NOT_IN_LIST' });
+  if (uploads.length > policy.maxFiles) issues.push({ field: 'files', code: 'TOO_MANY_FILES' });
+  const checked: CheckedDocument[] = [];
+  for (const u of uploads) {
+    try {
+      checked.push(await checkDocument(u.data, u.filename, u.field));
+    } catch (err) {
+      if (err instanceof AppError && err.issues.length) issues.push(...err.issues);
+      else throw err;
+    }
+  }
+  if (issues.length) throw new AppError('VALIDATION', { issues });
+
+  const ids = checked.map(() => randomUUID());
+  await Promise.all(checked.map((d, i) => ctx.files.put(`documents/${ids[i]}`, d.data)));
+  const now = ctx.now();
+  try {
+    return await ctx.db.orm.transaction(async (tx) => {
+      const reg = await takeNumber(tx, policy.register, now);
+      const [row] = await tx
+        .insert(cases)
+        .values({
+          kind: input.kind,
+          registerCode: reg.registerCode,
+          regYear: reg.year,
+          regSeq: reg.seq,
+          regNumber: reg.number,
+          registeredAt: now,
+          channel: 'web',
+          status: 'pending',
+          subject: input.subject,
+          description: input.description,
+          authorId: user.id,
+          submitterName: `${user.firstName} ${user.lastName}`.trim() || null,
+          submitterAddress: user.address,
+          submitterPhone: user.phone,
+          submitterEmail: user.email,
+          lang: user.locale,
+          anonymous: false,
+          isPublic: false,
+          unitId: input.unitId,
+          updatedAt: now,
+        })
+        .returning({ id: cases.id });
+      await tx.insert(caseEvents).values({ caseId: row!.id, at: now, type: 'registered', statusTo: 'pending', isPublic: true, actorLabel: 'Деловодство' });
+      if (checked.length) {
+        await tx.insert(caseFiles).values(
+          checked.map((d, i) => ({ id: ids[i]!, caseId: row!.id, kind: 'document', position: i, mime: d.mime, filename: d.filename, originalKind: d.type, bytes: d.data.length })),
+        );
+      }
+      const lang = user.locale;
+      const bg = lang === 'bg';
+      await queueMail(
+        tx,
+        ctx.jobs,
+        noticeMail({
+          to: user.email,
+          lang,
+          template: 'document-registered',
+          subject: bg ? `${documentKindName(input.kind, 'bg')} № ${reg.number} е регистрирано` : `${documentKindName(input.kind, 'en')} ${reg.number} is registered`,
+          greeting: bg ? `Здравейте, ${user.firstName},` : `Dear ${user.firstName},`,
+          paragraphs: [
+            bg ? `Вашият документ „${input.subject}“ е регистриран.` : `Your document “${input.subject}” is registered.`,
+            `${bg ? 'Входящ номер' : 'Registration number'}: ${reg.number}`,
+            `${bg ? 'Дата на регистрация' : 'Registered on'}: ${formatDateTime(now, lang)}`,
+          ],
+          link: { label: bg ? 'Отворете документа (след вход в профила)' : 'Open the document (after logging in)', url: `${ctx.config.publicBaseUrl}${myCaseUrl(reg.number)}` },
+        }),
+      );
+      return { number: reg.number, registeredAt: now };
+    });
+  } catch (err) {
+    await Promise.all(ids.map((id) => ctx.files.remove(`documents/${id}`).catch(() => undefined)));
+    throw err;
+  }
+}
+
+function whereNumber(number: string) {
+  const parsed = parseRegNumber(number);
+  if (!parsed || !kindOfRegister(parsed.registerCode)) return null;
+  return and(eq(cases.registerCode, parsed.registerCode), eq(cases.regYear, 2000 + parsed.yy), eq(cases.regSeq, parsed.seq))!;
+}
+
+/** The units at and below a unit: what its staff may see (AC-5). */
+export async function unitWithSubUnits(orm: Orm, unitId: number | null): Promise<Set<number>> {
+  const out = new Set<number>();
+  if (unitId === null) return out;
+  const all = await orm.select({ id: units.id, parentId: units.parentId }).from(units);
+  const children = new Map<number, number[]>();
+  for (const u of all) if (u.parentId !== null) children.set(u.parentId, [...(children.get(u.parentId) ?? []), u.id]);
+  const stack = [unitId];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (out.has(id)) continue;
+    out.add(id);
+    stack.push(...(children.get(id) ?? []));
+  }
+  return out;
+}
+
+/**
+ * A case as a logged-in person may see it with personal data: its author, or staff of the
+ * handling unit. Everyone else gets null — the same "not found" as a number that does not exist.
+ */
+export async function findCaseFor(orm: Orm, user: SessionUser, number: string): Promise<CaseView | null> {
+  const where = whereNumber(number);
+  if (!where) return null;
+  const view = await loadView(orm, where, true);
+  if (!view) return null;
+  if (view.authorId === user.id) return view;
+  if (staffMaySee(user.role, await unitWithSubUnits(orm, user.unitId), view.unitId)) return view;
+  return null;
+}
+
+/** One row of "Моите сигнали". */
+export interface MyCaseRow {
+  number: string;
+  kind: CaseKind;
+  registeredAt: Date;
+  status: string;
+  subject: string | null;
+  description: string;
+  isPublic: boolean;
+}
+
+/** CC-11: everything a user submitted, of every kind, newest first. */
+export async function listMyCases(orm: Orm, userId: string, page: number, pageSize = 20): Promise<{ rows: MyCaseRow[]; total: number }> {
+  const [rows, [tot]] = await Promise.all([
+    orm
+      .select({ number: cases.regNumber, kind: cases.kind, registeredAt: cases.registeredAt, status: cases.status, subject: cases.subject, description: cases.description, isPublic: cases.isPublic })
+      .from(cases)
+      .where(eq(cases.authorId, userId))
+      .orderBy(desc(cases.registeredAt), desc(cases.id))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    orm.select({ n: count() }).from(cases).where(eq(cases.authorId, userId)),
+  ]);
+  return { rows: rows.map((r) => ({ ...r, kind: r.kind as CaseKind, description: r.description.slice(0, 140) })), total: Number(tot?.n ?? 0) };
+}
+
+/** A document file of a case the person may see; null otherwise. */
+export async function documentFor(ctx: Ctx, user: SessionUser, number: string, fileId: string): Promise<{ data: Buffer; mime: string; filename: string } | null> {
+  if (!/^[0-9a-f-]{36}$/.test(fileId)) return null;
+  const view = await findCaseFor(ctx.db.orm, user, number);
+  const doc = view?.documents.find((d) => d.id === fileId);
+  if (!doc) return null;
+  const data = await ctx.files.get(`documents/${fileId}`);
+  return data ? { data, mime: doc.mime, filename: doc.filename } : null;
+}
+
+// ---------------------------------------------------------------- subscriptions (CC-13)
+
+/** Follows a public signal or question; following twice is still one subscription. */
+export async function subscribe(orm: Orm, userId: string, caseId: number): Promise<void> {
+  const [c] = await orm.select({ isPublic: cases.isPublic, hidden: cases.hidden }).from(cases).where(eq(cases.id, caseId));
+  if (!c || !c.isPublic || c.hidden) throw new AppError('CASE_NOT_FOUND');
+  await orm.insert(subscriptions).values({ userId, caseId }).onConflictDoNothing();
+}
+
+/** Stops following; unknown or someone else's subscriptions change nothing. */
+export async function unsubscribe(orm: Orm, userId: string, caseId: number): Promise<void> {
+  await orm.delete(subscriptions).where(and(eq(subscriptions.userId, userId), eq(subscriptions.caseId, caseId)));
+}
+
+/** Removes one subscription by id (from an email link that proved its owner). */
+export async function unsubscribeById(orm: Orm, id: number): Promise<{ number: string } | null> {
+  const [row] = await orm
+    .delete(subscriptions)
+    .where(eq(subscriptions.id, id))
+    .returning({ caseId: subscriptions.caseId });
+  if (!row) return null;
+  const [c] = await orm.select({ number: cases.regNumber }).from(cases).where(eq(cases.id, row.caseId));
+  return c ?? null;
+}
+
+/** Follows a public case and emails the follower the unsubscribe link, in one transaction; a second follow changes nothing. */
+export async function startSubscription(ctx: Ctx, user: SessionUser, view: { id: number; number: string }, unsubscribeLink: (id: number) => string): Promise<void> {
+  const [c] = await ctx.db.orm.select({ isPublic: cases.isPublic, hidden: cases.hidden }).from(cases).where(eq(cases.id, view.id));
+  if (!c || !c.isPublic || c.hidden) throw new AppError('CASE_NOT_FOUND');
+  await ctx.db.orm.transaction(async (tx) => {
+    const [sub] = await tx.insert(subscriptions).values({ userId: user.id, caseId: view.id }).onConflictDoNothing().returning({ id: subscriptions.id });
+    if (!sub) return;
+    const bg = user.locale === 'bg';
+    await queueMail(
+      tx,
+      ctx.jobs,
+      noticeMail({
+        to: user.email,
+        lang: user.locale,
+        template: 'subscription-started',
+        subject: bg ? `Абонамент за сигнал ${view.number}` : `Subscribed to signal ${view.number}`,
+        greeting: bg ? `Здравейте, ${user.firstName},` : `Dear ${user.firstName},`,
+        paragraphs: [bg ? `Ще получавате имейл при всяка промяна на сигнал ${view.number}.` : `You will get an email on every change of signal ${view.number}.`],
+        link: { label: bg ? 'Сигналът' : 'The signal', url: `${ctx.config.publicBaseUrl}${caseUrlOf(view.number)}` },
+        after: [`${bg ? 'Прекратяване на абонамента' : 'Unsubscribe'}: ${unsubscribeLink(sub.id)}`],
+      }),
+    );
+  });
+}
+
+/** Ends one of the user's own subscriptions by its id; someone else's changes nothing. */
+export async function endSubscriptionOf(orm: Orm, userId: string, id: number): Promise<void> {
+  await orm.delete(subscriptions).where(and(eq(subscriptions.userId, userId), eq(subscriptions.id, id)));
+}
+
+/** The number of the case a subscription follows, or null when it no longer exists. */
+export async function subscriptionNumber(orm: Orm, id: number): Promise<string | null> {
+  const [r] = await orm.select({ number: cases.regNumber }).from(subscriptions).innerJoin(cases, eq(cases.id, subscriptions.caseId)).where(eq(subscriptions.id, id));
+  return r?.number ?? null;
+}
+
+/** Whether a user follows a case. */
+export async function isSubscribed(orm: Orm, userId: string, caseId: number): Promise<boolean> {
+  const [r] = await orm.select({ id: subscriptions.id }).from(subscriptions).where(and(eq(subscriptions.userId, userId), eq(subscriptions.caseId, caseId)));
+  return !!r;
+}
+
+/** "Моите абонаменти": followed cases with their current status. */
+export async function listSubscriptions(orm: Orm, userId: string) {
+  return orm
+    .select({ id: subscriptions.id, since: subscriptions.createdAt, number: cases.regNumber, kind: cases.kind, status: cases.status, description: cases.description, registeredAt: cases.registeredAt, hidden: cases.hidden })
+    .from(subscriptions)
+    .innerJoin(cases, eq(cases.id, subscriptions.caseId))
+    .where(eq(subscriptions.userId, userId))
+    .orderBy(desc(subscriptions.createdAt));
+}
+
+/** AC-6: a closing account's subscriptions go with it. */
+export async function deleteSubscriptionsOf(tx: Tx, userId: string): Promise<void> {
+  await tx.delete(subscriptions).where(eq(subscriptions.userId, userId));
+}
+
+/**
+ * AC-6: a closing account's documents lose their contact data. Public signals keep their text
+ * and place but no personal data at all; private documents keep the sender's name, which the
+ * register must hold for incoming correspondence.
+ */
+export async function anonymiseAuthorCases(tx: Tx, userId: string): Promise<void> {
+  await tx
+    .update(cases)
+    .set({ submitterName: null, submitterAddress: null, submitterPhone: null, submitterEmail: null, anonymous: true, accessTokenHash: null })
+    .where(and(eq(cases.authorId, userId), eq(cases.isPublic, true)));
+  await tx
+    .update(cases)
+    .set({ submitterAddress: null, submitterPhone: null, submitterEmail: null })
+    .where(and(eq(cases.authorId, userId), eq(cases.isPublic, false)));
+}
+
+/** Counts of a user's documents by open/closed, for the account page. */
+export async function myCaseCounts(orm: Orm, userId: string): Promise<{ open: number; closed: number }> {
+  const openStatuses = Object.entries(STATUSES)
+    .filter(([, s]) => s.open)
+    .map(([k]) => k);
+  const rows = await orm
+    .select({ open: sql<boolean>`${inArray(cases.status, openStatuses)}`, n: count() })
+    .from(cases)
+    .where(and(isNotNull(cases.authorId), eq(cases.authorId, userId)))
+    .groupBy(sql`1`);
+  let open = 0;
+  let closed = 0;
+  for (const r of rows) (r.open ? (open += Number(r.n)) : (closed += Number(r.n)));
+  return { open, closed };
+}

@@ -1,0 +1,37 @@
+import type { FastifyRequest } from 'fastify';
+import type { SessionUser } from '../auth/index.js';
+import { AppError } from '../errors/index.js';
+
+/** The logged-in person, or LOGIN_REQUIRED (pages answer it with the login page, AC-4). */
+export function requireUser(req: FastifyRequest): SessionUser {
+  if (!req.user) throw new AppError('LOGIN_REQUIRED');
+  return req.user;
+}
+
+/** A local path to return to after login; anything else (another site, "//evil") becomes "/". */
+export function safeNext(next: unknown): string {
+  const s = typeof next === 'string' ? next : '';
+  return /^\/(?![\/\\])/.test(s) && s.length < 2000 && !s.startsWith('/login') ? s : '/';
+}
+
+/** A posted form's fields as single strings (the last value when a name repeats). */
+export function formFields(req: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  if (typeof body !== 'object') return out;
+  for (const [k, v] of Object.entries(body)) {
+    const x = Array.isArray(v) ? v.at(-1) : v;
+    if (typeof x === 'string') out[k] = x;
+  }
+  return out;
+}
+
+/** The request's headers as a fetch Headers object, for better-auth. */
+export function requestHeaders(req: FastifyRequest): Headers {
+  const h = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (typeof v === 'string') h.append(k, v);
+    else if (Array.isArray(v)) for (const x of v) h.append(k, x);
+  }
+  return h;
+}
