@@ -115,7 +115,7 @@ export async function documentsRoutes(root: FastifyInstance, ctx: Ctx): Promise<
     try {
       const form = await readDocumentForm(req);
       values = form.values;
-      if (form.issues.length) throw new AppError('VALIDATION', { issues: form.issues });
+      if (form.issues.length) throw new AppError(form.issues.every((i) => i.code === 'FILE_TOO_LARGE') ? 'FILE_TOO_LARGE' : 'VALIDATION', { issues: form.issues });
       const input = parseOrThrow(DocumentBody, values);
       const done = await submitDocument(ctx, user, input, form.files);
       return reply.redirect(`${myCaseUrl(done.number)}?new=1`, 303);
