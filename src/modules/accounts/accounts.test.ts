@@ -347,3 +347,18 @@ describe('closing an account (AC-6)', () => {
     expect(free.statusCode).toBe(200);
   });
 });
+
+describe('clean-up job', () => {
+  test('removes ended sessions and expired links, keeps live ones', async () => {
+    const { accountsCleanup } = await import('./accounts.jobs.js');
+    const p = await citizen(app);
+    const row = await userRow(p.username);
+    const before = await app.ctx.db.orm.select().from(sessions).where(eq(sessions.userId, row!.id));
+    expect(before.length).toBeGreaterThan(0);
+    await accountsCleanup(app.ctx.db, () => new Date())();
+    expect((await me(p.cookie)).statusCode).toBe(200);
+    await accountsCleanup(app.ctx.db, () => new Date(Date.now() + 2 * 3600_000))();
+    expect(await app.ctx.db.orm.select().from(sessions).where(eq(sessions.userId, row!.id))).toHaveLength(0);
+    expect((await me(p.cookie)).statusCode).toBe(401);
+  });
+});
