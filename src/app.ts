@@ -30,6 +30,9 @@ import { apiDocsRoutes } from './platform/web/apidocs.js';
 import { seedCatalog } from './modules/catalog/index.js';
 import { casesRoutes, documentsRoutes, seedDemoCases } from './modules/cases/index.js';
 import { ACCOUNTS_CLEANUP, ACCOUNTS_CLEANUP_CRON, accountsCleanup, accountsRoutes, authMailHooks, seedDemoUsers, toSessionUser } from './modules/accounts/index.js';
+import { directoryRoutes } from './modules/directory/index.js';
+import { overviewRoutes } from './modules/overview/index.js';
+import { adminRoutes } from './modules/admin/index.js';
 import { createAuth, sessionOnlyCookie, sharedSecret, type SessionUser } from './platform/auth/index.js';
 
 declare module 'fastify' {
@@ -188,6 +191,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await casesRoutes(app, ctx);
   await accountsRoutes(app, ctx);
   await documentsRoutes(app, ctx);
+  await directoryRoutes(app, ctx);
+  await overviewRoutes(app, ctx);
+  await adminRoutes(app, ctx);
   await mailboxRoutes(app, ctx);
   await apiDocsRoutes(app);
   await app.ready();

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { caseTypes, categories, units } from '../catalog/catalog.tables.js';
+import { caseTypes, categories, organisations, units } from '../catalog/catalog.tables.js';
 import { districts, neighbourhoods } from '../../platform/geo/geo.tables.js';
 import { pointColumn } from '../../platform/db/types.js';
 import { users } from '../../platform/auth/auth.tables.js';
@@ -46,6 +46,16 @@ export const cases = pgTable(
     isPublic: boolean('is_public').notNull(),
     hidden: boolean('hidden').notNull().default(false),
     unitId: integer('unit_id').references(() => units.id),
+    /** CC-9: set when the case was sent to an outside organisation (a utility, the police …). */
+    organisationId: integer('organisation_id').references(() => organisations.id),
+    /** The officer a unit manager gave it to; never shown publicly. */
+    assigneeId: text('assignee_id').references(() => users.id),
+    /** CC-17: why it was hidden from the public (staff only). */
+    hiddenReason: text('hidden_reason'),
+    /** Status "Съвпадащ с друг сигнал": the main case this one duplicates. */
+    duplicateOfId: bigint('duplicate_of_id', { mode: 'number' }),
+    /** CC-7: the first public answer, for "days to first real answer". */
+    firstAnswerAt: timestamp('first_answer_at', { withTimezone: true }),
     photoCount: smallint('photo_count').notNull().default(0),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
@@ -60,6 +70,9 @@ export const cases = pgTable(
     index('cases_map_gix')
       .using('gist', t.location)
       .where(sql`${t.isPublic} AND NOT ${t.hidden} AND ${t.location} IS NOT NULL`),
+    index('cases_unit_open_idx').on(t.unitId, t.registeredAt).where(sql`${t.closedAt} IS NULL`),
+    index('cases_submitter_phone_idx').on(t.submitterPhone).where(sql`${t.submitterPhone} IS NOT NULL`),
+    index('cases_submitter_email_idx').on(t.submitterEmail).where(sql`${t.submitterEmail} IS NOT NULL`),
     index('cases_public_recent_idx')
       .on(t.registeredAt)
       .where(sql`${t.isPublic} AND NOT ${t.hidden}`),
@@ -82,6 +95,8 @@ export const caseEvents = pgTable(
     isPublic: boolean('is_public').notNull().default(true),
     /** Who acted, as the public may see it: a unit or organisation, never a staff member's name. */
     actorLabel: text('actor_label'),
+    /** The staff member who acted (internal; the audit log has the details). */
+    actorId: text('actor_id'),
   },
   (t) => [index('case_events_case_idx').on(t.caseId, t.at)],
 );
@@ -104,6 +119,9 @@ export const caseFiles = pgTable(
     height: integer('height'),
     bytes: integer('bytes').notNull(),
     hidden: boolean('hidden').notNull().default(false),
+    hiddenReason: text('hidden_reason'),
+    /** Files attached to a staff answer belong to that history entry. */
+    eventId: bigint('event_id', { mode: 'number' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('case_files_case_idx').on(t.caseId, t.position)],
@@ -123,4 +141,61 @@ export const subscriptions = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('subscriptions_user_case_uq').on(t.userId, t.caseId), index('subscriptions_case_idx').on(t.caseId)],
+);
+
+/** CC-14: a call the Contact Center transferred to an outside organisation. */
+export const callTransfers = pgTable(
+  'call_transfers',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => users.id),
+    organisationId: integer('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    callerName: text('caller_name'),
+    callerPhone: text('caller_phone'),
+    note: text('note'),
+  },
+  (t) => [index('call_transfers_at_idx').on(t.at)],
+);
+
+/** CC-16: current works and problems the city tells citizens about, with an optional area. */
+export const announcements = pgTable(
+  'announcements',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    titleBg: text('title_bg').notNull(),
+    titleEn: text('title_en').notNull(),
+    textBg: text('text_bg').notNull(),
+    textEn: text('text_en').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    /** Optional area: a centre and a radius in metres. */
+    center: pointColumn('center'),
+    radiusM: integer('radius_m'),
+    unitId: integer('unit_id').references(() => units.id),
+    createdBy: text('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('announcements_period_idx').on(t.endsAt, t.startsAt)],
+);
+
+/** CC-18: service and administrative messages to users (also sent by email). */
+export const serviceMessages = pgTable(
+  'service_messages',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    sentBy: text('sent_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+  },
+  (t) => [index('service_messages_user_idx').on(t.userId, t.createdAt)],
 );

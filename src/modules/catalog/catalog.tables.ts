@@ -24,6 +24,12 @@ export const organisations = pgTable('organisations', {
   email: text('email'),
   address: text('address'),
   hours: text('hours'),
+  /** CC-14: offered to operators as a place to transfer a call to (112, police, utilities …). */
+  callTransfer: boolean('call_transfer').notNull().default(false),
+  /** What the organisation does, for the directory and the operators (CC-15). */
+  functionsBg: text('functions_bg'),
+  functionsEn: text('functions_en'),
+  sort: integer('sort').notNull().default(0),
 });
 
 /** Structural units of an organisation, competent for some categories or for a district. */
@@ -37,6 +43,14 @@ export const units = pgTable('units', {
   nameBg: text('name_bg').notNull(),
   nameEn: text('name_en').notNull(),
   districtId: integer('district_id').references(() => districts.id),
+  /** Directory data (CC-15): functions, place, working hours and contacts. */
+  functionsBg: text('functions_bg'),
+  functionsEn: text('functions_en'),
+  address: text('address'),
+  hours: text('hours'),
+  phone: text('phone'),
+  email: text('email'),
+  active: boolean('active').notNull().default(true),
 });
 
 /** Top level of the catalogue (категория). */
@@ -63,5 +77,30 @@ export const caseTypes = pgTable('case_types', {
   /** Signals of this type among 3,529 real Call Sofia signals (2014–15): drives demo and bench data. */
   weight: integer('weight').notNull().default(0),
   sort: integer('sort').notNull().default(0),
+  active: boolean('active').notNull().default(true),
+  /**
+   * CC-9 routing rule, as data: 'district' sends a new document to the administration of the
+   * district its point lies in; 'unit' to `routeUnitId`; 'organisation' to an outside body.
+   */
+  routeTo: text('route_to').notNull().default('district'),
+  routeUnitId: integer('route_unit_id'),
+  routeOrganisationId: integer('route_organisation_id'),
+});
+
+/** Municipal administrative services (CC-15, ES-1): how to obtain them, documents, deadlines, prices. */
+export const services = pgTable('services', {
+  id: serial('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  nameBg: text('name_bg').notNull(),
+  nameEn: text('name_en').notNull(),
+  howBg: text('how_bg').notNull().default(''),
+  howEn: text('how_en').notNull().default(''),
+  documentsBg: text('documents_bg').notNull().default(''),
+  documentsEn: text('documents_en').notNull().default(''),
+  deadlineBg: text('deadline_bg').notNull().default(''),
+  deadlineEn: text('deadline_en').notNull().default(''),
+  priceBg: text('price_bg').notNull().default(''),
+  priceEn: text('price_en').notNull().default(''),
+  unitId: integer('unit_id').references(() => units.id),
   active: boolean('active').notNull().default(true),
 });

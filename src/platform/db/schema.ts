@@ -6,3 +6,4 @@ export * from '../../modules/catalog/catalog.tables.js';
 export * from '../../modules/cases/cases.tables.js';
 export * from '../auth/auth.tables.js';
 export * from '../ratelimit/ratelimit.tables.js';
+export * from '../audit/audit.tables.js';

@@ -35,3 +35,17 @@ export function requestHeaders(req: FastifyRequest): Headers {
   }
   return h;
 }
+
+/** Staff roles (AC-5); everyone else is a citizen. */
+export const STAFF_ROLES = ['operator', 'officer', 'manager', 'clerk', 'inspector', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/**
+ * The logged-in person when they hold one of `roles`: anonymous visitors get the login page,
+ * others FORBIDDEN (403) — and the caller changes nothing.
+ */
+export function requireRole(req: FastifyRequest, ...roles: StaffRole[]): SessionUser {
+  const u = requireUser(req);
+  if (!(roles as string[]).includes(u.role)) throw new AppError('FORBIDDEN');
+  return u;
+}
