@@ -33,6 +33,7 @@ import { ACCOUNTS_CLEANUP, ACCOUNTS_CLEANUP_CRON, accountsCleanup, accountsRoute
 import { directoryRoutes } from './modules/directory/index.js';
 import { overviewRoutes } from './modules/overview/index.js';
 import { adminRoutes } from './modules/admin/index.js';
+import { backofficeRoutes } from './modules/backoffice/index.js';
 import { createAuth, sessionOnlyCookie, sharedSecret, type SessionUser } from './platform/auth/index.js';
 
 declare module 'fastify' {
@@ -194,6 +195,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await directoryRoutes(app, ctx);
   await overviewRoutes(app, ctx);
   await adminRoutes(app, ctx);
+  await backofficeRoutes(app, ctx);
   await mailboxRoutes(app, ctx);
   await apiDocsRoutes(app);
   await app.ready();

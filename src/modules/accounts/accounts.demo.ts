@@ -8,7 +8,12 @@ import { units } from '../catalog/catalog.tables.js';
 /** The demo logins `npm start` prints in demo mode (never created otherwise). */
 export const DEMO_LOGINS = [
   { username: 'grazhdanin', password: 'Sofia-demo-2026', role: 'citizen', unit: null, firstName: 'Мария', lastName: 'Петрова', email: 'maria.petrova@example.bg' },
-  { username: 'sluzhitel', password: 'Sofia-demo-2026', role: 'officer', unit: 'DIR-TRANSPORT', firstName: 'Иван', lastName: 'Георгиев', email: 'ivan.georgiev@sofia.example' },
+  { username: 'operator', password: 'Sofia-demo-2026', role: 'operator', unit: 'KC', firstName: 'Десислава', lastName: 'Николова', email: 'operator@sofia.example' },
+  { username: 'sluzhitel', password: 'Sofia-demo-2026', role: 'officer', unit: 'R09-ADM', firstName: 'Иван', lastName: 'Георгиев', email: 'ivan.georgiev@sofia.example' },
+  { username: 'nachalnik', password: 'Sofia-demo-2026', role: 'manager', unit: 'R09-ADM', firstName: 'Петър', lastName: 'Стоянов', email: 'manager@sofia.example' },
+  { username: 'delovoditel', password: 'Sofia-demo-2026', role: 'clerk', unit: 'KC', firstName: 'Галина', lastName: 'Тодорова', email: 'clerk@sofia.example' },
+  { username: 'inspektor', password: 'Sofia-demo-2026', role: 'inspector', unit: 'DIR-CONTROL', firstName: 'Николай', lastName: 'Илиев', email: 'inspector@sofia.example' },
+  { username: 'admin', password: 'Sofia-demo-2026', role: 'admin', unit: null, firstName: 'Анна', lastName: 'Василева', email: 'admin@sofia.example' },
 ] as const;
 
 /** Seeds the demo accounts once, verified and ready to log in. */

@@ -147,6 +147,21 @@ export async function seedDemoCases(db: Database, count: number, now = new Date(
       [reg, Number(y), last],
     );
   }
+  // CC-9 for the demo history: each signal sits with the unit its type's rule names, else its
+  // district's administration, else the Contact Center; the first answer is the first text.
+  await db.raw.executeSql(
+    `UPDATE cases c SET unit_id = COALESCE(
+        CASE WHEN t.route_to = 'unit' THEN t.route_unit_id END,
+        (SELECT u.id FROM units u WHERE u.district_id = c.district_id ORDER BY u.id LIMIT 1),
+        (SELECT u.id FROM units u WHERE u.code = 'KC'))
+     FROM case_types t WHERE t.id = c.type_id AND c.unit_id IS NULL`,
+    [],
+  );
+  await db.raw.executeSql(
+    `UPDATE cases c SET first_answer_at = (SELECT min(e.at) FROM case_events e WHERE e.case_id = c.id AND e.text IS NOT NULL)
+     WHERE c.first_answer_at IS NULL AND c.status <> 'pending'`,
+    [],
+  );
   await db.raw.executeSql('ANALYZE cases; ANALYZE case_events', []);
   return full.length;
 }

@@ -62,6 +62,28 @@ export function myCaseUrl(number: string): string {
  */
 export async function submitDocument(ctx: Ctx, user: SessionUser, input: DocumentInput, uploads: DocumentUpload[]): Promise<{ number: string; registeredAt: Date }> {
   if (user.suspendedReason) throw new AppError('ACCOUNT_SUSPENDED');
+  return registerDocument(
+    ctx,
+    { userId: user.id, name: `${user.firstName} ${user.lastName}`.trim() || null, email: user.email, phone: user.phone, address: user.address, locale: user.locale, firstName: user.firstName },
+    input,
+    uploads,
+    'web',
+  );
+}
+
+/** Who sends a document: a registered user, or a caller an operator registers it for (CC-14). */
+export interface Sender {
+  userId: string | null;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  address: string | null;
+  locale: 'bg' | 'en';
+  firstName: string;
+}
+
+/** Registers a private document for a sender through a channel; see submitDocument. */
+export async function registerDocument(ctx: Ctx, sender: Sender, input: DocumentInput, uploads: DocumentUpload[], channel: 'web' | 'phone'): Promise<{ number: string; registeredAt: Date }> {
   const policy = KINDS[input.kind];
   const issues: FieldIssue[] = [];
   const [unit] = await ctx.db.orm.select({ id: units.id }).from(units).where(eq(units.id, input.unitId));
@@ -93,16 +115,16 @@ export async function submitDocument(ctx: Ctx, user: SessionUser, input: Documen
           regSeq: reg.seq,
           regNumber: reg.number,
           registeredAt: now,
-          channel: 'web',
+          channel,
           status: 'pending',
           subject: input.subject,
           description: input.description,
-          authorId: user.id,
-          submitterName: `${user.firstName} ${user.lastName}`.trim() || null,
-          submitterAddress: user.address,
-          submitterPhone: user.phone,
-          submitterEmail: user.email,
-          lang: user.locale,
+          authorId: sender.userId,
+          submitterName: sender.name,
+          submitterAddress: sender.address,
+          submitterPhone: sender.phone,
+          submitterEmail: sender.email,
+          lang: sender.locale,
           anonymous: false,
           isPublic: false,
           unitId: input.unitId,
@@ -110,22 +132,24 @@ export async function submitDocument(ctx: Ctx, user: SessionUser, input: Documen
         })
         .returning({ id: cases.id });
       await tx.insert(caseEvents).values({ caseId: row!.id, at: now, type: 'registered', statusTo: 'pending', isPublic: true, actorLabel: 'Деловодство' });
+      const [unitName] = await tx.select({ bg: units.nameBg }).from(units).where(eq(units.id, input.unitId));
+      await tx.insert(caseEvents).values({ caseId: row!.id, at: now, type: 'routed', isPublic: true, actorLabel: unitName?.bg ?? null });
       if (checked.length) {
         await tx.insert(caseFiles).values(
           checked.map((d, i) => ({ id: ids[i]!, caseId: row!.id, kind: 'document', position: i, mime: d.mime, filename: d.filename, originalKind: d.type, bytes: d.data.length })),
         );
       }
-      const lang = user.locale;
+      const lang = sender.locale;
       const bg = lang === 'bg';
-      await queueMail(
+      if (sender.email) await queueMail(
         tx,
         ctx.jobs,
         noticeMail({
-          to: user.email,
+          to: sender.email,
           lang,
           template: 'document-registered',
           subject: bg ? `${documentKindName(input.kind, 'bg')} № ${reg.number} е регистрирано` : `${documentKindName(input.kind, 'en')} ${reg.number} is registered`,
-          greeting: bg ? `Здравейте, ${user.firstName},` : `Dear ${user.firstName},`,
+          greeting: sender.firstName ? (bg ? `Здравейте, ${sender.firstName},` : `Dear ${sender.firstName},`) : bg ? 'Здравейте,' : 'Hello,',
           paragraphs: [
             bg ? `Вашият документ „${input.subject}“ е регистриран.` : `Your document “${input.subject}” is registered.`,
             `${bg ? 'Входящ номер' : 'Registration number'}: ${reg.number}`,

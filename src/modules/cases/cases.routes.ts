@@ -154,7 +154,10 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx): Promise<void
       const catalog = await getCatalog(orm);
       let values: FormValues = {};
       const rerender = (issues: FieldIssue[], status: number, formError?: ErrorCode) =>
-        html(reply.code(status), renderPage(SubmitPage({ ctx: pageCtx(req), kind, catalog, values, issues, map: mapSettings, formError })));
+        html(
+          reply.code(status),
+          renderPage(SubmitPage({ ctx: pageCtx(req), kind, catalog, values, issues, map: mapSettings, formError, formDetail: formError === 'ACCOUNT_SUSPENDED' ? (req.user?.suspendedReason ?? undefined) : undefined })),
+        );
       try {
         const form = await readForm(req);
         values = form.values;

@@ -10,6 +10,7 @@ import { parseRegNumber, takeNumber } from '../../platform/register/index.js';
 import { getCatalog, localName, type CatalogType } from '../catalog/index.js';
 import { caseTypes, categories, units } from '../catalog/catalog.tables.js';
 import { validateExtra } from './cases.extra.js';
+import { routeFor } from './cases.routing.js';
 import { confirmationMail } from './cases.mail.js';
 import { KINDS, STATUSES, kindOfRegister, type CaseKind, type CaseStatus } from './cases.policy.js';
 import type { SubmitCaseInput } from './cases.schemas.js';
@@ -79,6 +80,8 @@ export async function submitCase(
     districtId = d.id;
   }
 
+  const route = await routeFor(ctx.db.orm, type, districtId);
+
   // Decoding is the slow part: do it before the transaction so the register is never held waiting on it.
   const processed: ProcessedPhoto[] = [];
   for (const p of photos) processed.push(await processPhoto(p.data, p.field));
@@ -124,6 +127,8 @@ export async function submitCase(
           anonymous,
           accessTokenHash: hashToken(token),
           isPublic: policy.isPublic,
+          unitId: route.unitId,
+          organisationId: route.organisationId,
           photoCount: processed.length,
           updatedAt: now,
         })
@@ -137,6 +142,8 @@ export async function submitCase(
         isPublic: true,
         actorLabel: CONTACT_CENTER.bg,
       });
+      // The public history says at once who has it (CC-9): a unit or an organisation, never a person.
+      await tx.insert(caseEvents).values({ caseId: id, at: now, type: 'routed', isPublic: true, actorLabel: route.label.bg, text: null });
       if (processed.length) {
         await tx.insert(caseFiles).values(
           processed.map((p, i) => ({

@@ -222,6 +222,8 @@ interface SubmitProps {
   map: MapSettings;
   /** Set when the whole form failed for a reason that is not one field's (e.g. a broken upload). */
   formError?: ErrorCode;
+  /** More about a form-wide error, e.g. why an account was suspended. */
+  formDetail?: string;
 }
 
 function fieldId(field: string): string {
@@ -231,7 +233,7 @@ function fieldId(field: string): string {
 }
 
 /** The signal or question form; works without JavaScript, enhanced with the map (CC-1, CC-2). */
-export function SubmitPage({ ctx, kind, catalog, values, issues, map, formError }: SubmitProps): VNode {
+export function SubmitPage({ ctx, kind, catalog, values, issues, map, formError, formDetail }: SubmitProps): VNode {
   const t = translator(ctx.lang);
   const v = (k: string) => {
     const x = values[k];
@@ -257,7 +259,12 @@ export function SubmitPage({ ctx, kind, catalog, values, issues, map, formError 
         <div class="error-summary" role="alert" tabIndex={-1} id="error-summary">
           <h2>{t('form.errorsTitle')}</h2>
           <ul>
-            {formError && <li>{errorMessage(formError, ctx.lang)}</li>}
+            {formError && (
+              <li>
+                {errorMessage(formError, ctx.lang)}
+                {formDetail ? ` ${formDetail}` : ''}
+              </li>
+            )}
             {allIssues.map((i) => (
               <li>
                 <a href={`#${fieldId(i.field)}`}>
@@ -630,7 +637,7 @@ export function CasePage({ ctx, view, privateToken, justRegistered, subscription
         {view.history.map((e) => (
           <li>
             <time dateTime={e.at.toISOString()}>{formatDateTime(e.at, ctx.lang)}</time>{' '}
-            <strong>{e.type === 'registered' ? t('case.ev.registered') : e.type === 'answer' ? t('case.ev.answer') : t('case.ev.status')}</strong>
+            <strong>{eventLabel(e.type, t)}</strong>
             {e.statusTo && (
               <>
                 {' '}
@@ -650,6 +657,26 @@ export function CasePage({ ctx, view, privateToken, justRegistered, subscription
       )}
     </Layout>
   );
+}
+
+/** The public name of a history entry's kind. */
+export function eventLabel(type: string, t: T): string {
+  switch (type) {
+    case 'registered':
+      return t('case.ev.registered');
+    case 'answer':
+      return t('case.ev.answer');
+    case 'routed':
+      return t('case.ev.routed');
+    case 'redirected':
+      return t('case.ev.redirected');
+    case 'rejected':
+      return t('case.ev.rejected');
+    case 'duplicate':
+      return t('case.ev.duplicate');
+    default:
+      return t('case.ev.status');
+  }
 }
 
 /** The printable receipt (талон) with number and date (CC-3). */

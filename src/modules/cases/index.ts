@@ -5,3 +5,11 @@ export { submitCase, findPublicByNumber, findByToken, caseUrl } from './cases.se
 export { KINDS, STATUSES, STAFF_ROLES, isStaff } from './cases.policy.js';
 export { cases, caseEvents, caseFiles, subscriptions } from './cases.tables.js';
 export { anonymiseAuthorCases, deleteSubscriptionsOf, myCaseCounts } from './cases.documents.js';
+export { loadView, statusLabel, hashToken, type CaseView } from './cases.service.js';
+export { findCaseFor, unitWithSubUnits, registerDocument, myCaseUrl, documentKindName, listAddressees, startSubscription } from './cases.documents.js';
+export { unsubscribeUrl } from './cases.documents.routes.js';
+export { routeFor, unitRoute, contactCenterUnit } from './cases.routing.js';
+export { StatusBadge, eventLabel } from './cases.views.js';
+export { callTransfers, serviceMessages, announcements } from './cases.tables.js';
+export { DOCUMENT_KINDS, STATUS_CODES, isStatus, kindOfRegister, type CaseKind, type CaseStatus } from './cases.policy.js';
+export { SubmitCaseBody } from './cases.schemas.js';

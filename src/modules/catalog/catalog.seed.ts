@@ -98,6 +98,10 @@ export async function seedCatalog(db: Database, referenceDir: string): Promise<v
     );
   }
 
+  // CC-9 rules as data: street lighting goes to its directorate wherever the lamp is; everything
+  // else starts at the administration of the district the point lies in (the column default).
+  const routeFixed: Record<string, string> = { 'Улично осветление': 'DIR-LIGHTING' };
+
   const ids = new Map<string, number>();
   for (const line of readFileSync(join(referenceDir, 'callsofia-category-ids.csv'), 'utf8').split('\n').slice(1)) {
     const m = /^(\d+),"(.*)"$/.exec(line.trim());
@@ -143,5 +147,12 @@ export async function seedCatalog(db: Database, referenceDir: string): Promise<v
          JSON.stringify(EXTRA_FIELDS[t.name] ?? []), t.count, tsort++],
       );
     }
+  }
+  for (const [category, unit] of Object.entries(routeFixed)) {
+    await db.raw.executeSql(
+      `UPDATE case_types SET route_to = 'unit', route_unit_id = (SELECT id FROM units WHERE code = $2)
+       WHERE category_id = (SELECT id FROM categories WHERE name_bg = $1)`,
+      [category, unit],
+    );
   }
 }

@@ -12,6 +12,8 @@ export interface CatalogType {
   nameEn: string;
   fields: ExtraField[];
   weight: number;
+  /** CC-9: where a new document of this type goes. */
+  route: { to: 'district' | 'unit' | 'organisation'; unitId: number | null; organisationId: number | null };
 }
 
 /** A category with its active types. */
@@ -60,7 +62,7 @@ async function loadCatalog(orm: Orm): Promise<Catalog> {
   for (const t of types) {
     const cat = byCat.get(t.categoryId);
     if (!cat) continue;
-    const ct: CatalogType = { id: t.id, code: t.code, categoryId: t.categoryId, nameBg: t.nameBg, nameEn: t.nameEn, fields: t.fields, weight: t.weight };
+    const ct: CatalogType = { id: t.id, code: t.code, categoryId: t.categoryId, nameBg: t.nameBg, nameEn: t.nameEn, fields: t.fields, weight: t.weight, route: { to: (t.routeTo as CatalogType['route']['to']) ?? 'district', unitId: t.routeUnitId, organisationId: t.routeOrganisationId } };
     cat.types.push(ct);
     byId.set(t.id, ct);
     byCode.set(t.code, ct);

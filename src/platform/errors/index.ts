@@ -60,6 +60,18 @@ export const ERRORS = {
   CASE_NOT_FOUND: { status: 404, bg: 'Няма документ с такъв номер.', en: 'There is no document with this number.' },
   NOT_FOUND: { status: 404, bg: 'Страницата не е намерена.', en: 'Page not found.' },
   RATE_LIMITED: { status: 429, bg: 'Твърде много заявки. Опитайте след малко.', en: 'Too many requests. Please try again shortly.' },
+  // Administration (AC-5, CC-9, CC-17, CC-18)
+  CODE_TAKEN: { status: 409, bg: 'Този код вече се използва.', en: 'This code is already in use.' },
+  CODE_INVALID: { status: 400, bg: 'Кодът съдържа недопустими знаци или е твърде дълъг.', en: 'The code contains characters that are not allowed or is too long.' },
+  UNIT_PARENT_CYCLE: { status: 400, bg: 'Звеното не може да е подчинено на себе си или на свое подзвено.', en: 'A unit cannot be placed under itself or under one of its own sub-units.' },
+  UNIT_PARENT_ORGANISATION: { status: 400, bg: 'Горестоящото звено трябва да е от същата организация.', en: 'The parent unit must belong to the same organisation.' },
+  UNIT_HAS_SUBUNITS: { status: 400, bg: 'Звеното има подзвена; преместете първо тях, за да смените организацията му.', en: 'The unit has sub-units; move them first to change its organisation.' },
+  OWN_ADMIN_ROLE: { status: 400, bg: 'Не можете да отнемете собствените си администраторски права.', en: 'You cannot remove your own administrator rights.' },
+  OPTIONS_REQUIRED: { status: 400, bg: 'Полето с избор се нуждае от поне една възможност.', en: 'A choice field needs at least one option.' },
+  OPTIONS_INVALID: { status: 400, bg: 'Всеки ред трябва да е „ключ|български|английски“ с различен ключ от малки латински букви, цифри и _.', en: 'Each line must be “key|Bulgarian|English” with a distinct key of lowercase Latin letters, digits and _.' },
+  REASON_TOO_SHORT: { status: 400, bg: 'Опишете причината с поне 10 знака.', en: 'Describe the reason in at least 10 characters.' },
+  USER_UNKNOWN: { status: 400, bg: 'Няма потребител с това потребителско име.', en: 'There is no user with this username.' },
+  TOO_MANY_RECIPIENTS: { status: 400, bg: 'Получателите са повече от 10 000; съобщението не е изпратено.', en: 'There are more than 10,000 recipients; the message was not sent.' },
   INTERNAL: { status: 500, bg: 'Възникна грешка. Опитайте отново.', en: 'Something went wrong. Please try again.' },
 } as const satisfies Record<string, ErrorDef>;
 

@@ -139,6 +139,10 @@ export const MESSAGES = {
   'case.ev.registered': { bg: 'Регистриран', en: 'Registered' },
   'case.ev.status': { bg: 'Промяна на статуса', en: 'Status changed' },
   'case.ev.answer': { bg: 'Отговор', en: 'Answer' },
+  'case.ev.routed': { bg: 'Разпределен', en: 'Routed' },
+  'case.ev.redirected': { bg: 'Пренасочен', en: 'Redirected' },
+  'case.ev.rejected': { bg: 'Отхвърлен', en: 'Rejected' },
+  'case.ev.duplicate': { bg: 'Съвпадащ с друг сигнал', en: 'Duplicate of another signal' },
   'case.by': { bg: 'от {who}', en: 'by {who}' },
   'case.private': {
     bg: 'Това е Вашата лична връзка към документа. Не я споделяйте: тя показва и данните Ви за контакт.',

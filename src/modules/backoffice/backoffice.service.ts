@@ -1,0 +1,495 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { Ctx } from '../../platform/context.js';
+import type { Orm, Tx } from '../../platform/db/index.js';
+import type { SessionUser } from '../../platform/auth/index.js';
+import { users } from '../../platform/auth/index.js';
+import { audit, type Actor } from '../../platform/audit/index.js';
+import { AppError, type FieldIssue, type Lang } from '../../platform/errors/index.js';
+import { checkDocument, type CheckedDocument } from '../../platform/files/documents.js';
+import { queueMail } from '../../platform/mail/index.js';
+import { noticeMail } from '../../platform/mail/notice.js';
+import { parseRegNumber } from '../../platform/register/index.js';
+import { organisations, units } from '../catalog/catalog.tables.js';
+import {
+  STATUSES,
+  callTransfers,
+  caseEvents,
+  caseFiles,
+  cases,
+  kindOfRegister,
+  loadView,
+  myCaseUrl,
+  statusLabel,
+  subscriptions,
+  unitWithSubUnits,
+  unsubscribeUrl,
+  type CaseStatus,
+  type CaseView,
+} from '../cases/index.js';
+import { may, type CaseAction, CASE_ACTIONS } from './backoffice.policy.js';
+
+/** A case as staff see it, with what this person may do to it. */
+export interface StaffCase {
+  view: CaseView;
+  allowed: Set<CaseAction>;
+  assignee: { id: string; name: string } | null;
+  organisation: { bg: string; en: string } | null;
+  hiddenReason: string | null;
+  duplicateOf: string | null;
+  photos: { id: string; hidden: boolean; hiddenReason: string | null }[];
+  unitStaff: { id: string; name: string; role: string }[];
+}
+
+function whereNumber(number: string): SQL | null {
+  const p = parseRegNumber(number);
+  if (!p || !kindOfRegister(p.registerCode)) return null;
+  return and(eq(cases.registerCode, p.registerCode), eq(cases.regYear, 2000 + p.yy), eq(cases.regSeq, p.seq))!;
+}
+
+async function caseRow(orm: Orm | Tx, number: string) {
+  const w = whereNumber(number);
+  if (!w) return null;
+  const [r] = await orm.select().from(cases).where(w).limit(1);
+  return r ?? null;
+}
+
+/** The case page for staff, or null when this person may not see it (the same answer as no such case). */
+export async function staffCase(ctx: Ctx, user: SessionUser, number: string): Promise<StaffCase | null> {
+  const orm = ctx.db.orm;
+  const row = await caseRow(orm, number);
+  if (!row) return null;
+  const subUnits = await unitWithSubUnits(orm, user.unitId);
+  if (!may(user, 'view', row, subUnits)) return null;
+  const view = (await loadView(orm, eq(cases.id, row.id), true))!;
+  const allowed = new Set(CASE_ACTIONS.filter((a) => may(user, a, row, subUnits)));
+  const [assignee] = row.assigneeId ? await orm.select({ id: users.id, first: users.firstName, last: users.lastName }).from(users).where(eq(users.id, row.assigneeId)) : [];
+  const [org] = row.organisationId ? await orm.select({ bg: organisations.nameBg, en: organisations.nameEn }).from(organisations).where(eq(organisations.id, row.organisationId)) : [];
+  const [dup] = row.duplicateOfId ? await orm.select({ n: cases.regNumber }).from(cases).where(eq(cases.id, row.duplicateOfId)) : [];
+  const photos = await orm
+    .select({ id: caseFiles.id, hidden: caseFiles.hidden, hiddenReason: caseFiles.hiddenReason })
+    .from(caseFiles)
+    .where(and(eq(caseFiles.caseId, row.id), eq(caseFiles.kind, 'photo')))
+    .orderBy(asc(caseFiles.position));
+  const unitStaff = row.unitId
+    ? (await orm.select({ id: users.id, first: users.firstName, last: users.lastName, role: users.role }).from(users).where(and(eq(users.unitId, row.unitId), inArray(users.role, ['officer', 'manager', 'operator'])))).map((u) => ({ id: u.id, name: `${u.first} ${u.last}`.trim(), role: u.role }))
+    : [];
+  // Staff see the whole history, internal notes too.
+  view.history = (await orm.select().from(caseEvents).where(eq(caseEvents.caseId, row.id)).orderBy(asc(caseEvents.at), asc(caseEvents.id))).map((e) => ({
+    at: e.at,
+    type: e.type,
+    statusFrom: e.statusFrom,
+    statusTo: e.statusTo,
+    text: e.text,
+    by: e.actorLabel,
+    ...({ isPublic: e.isPublic } as object),
+  }));
+  return {
+    view,
+    allowed,
+    assignee: assignee ? { id: assignee.id, name: `${assignee.first} ${assignee.last}`.trim() } : null,
+    organisation: org ?? null,
+    hiddenReason: row.hiddenReason,
+    duplicateOf: dup?.n ?? null,
+    photos,
+    unitStaff,
+  };
+}
+
+/** The public name of a unit, which the history shows instead of a person (CC-9). */
+async function unitLabel(orm: Orm | Tx, unitId: number | null): Promise<string> {
+  if (unitId === null) return 'Столична община';
+  const [u] = await orm.select({ bg: units.nameBg }).from(units).where(eq(units.id, unitId));
+  return u?.bg ?? 'Столична община';
+}
+
+/** What a staff action carries. */
+export interface ActionInput {
+  status?: string;
+  text?: string;
+  assigneeId?: string;
+  unitId?: number;
+  organisationId?: number;
+  mainNumber?: string;
+  photoId?: string;
+  hide?: boolean;
+}
+
+/** A file attached to a public answer. */
+export interface AnswerFile {
+  field: string;
+  filename: string;
+  data: Buffer;
+}
+
+const TEXT_MAX = 8000;
+
+function need(text: string | undefined, field: string, min = 1): string {
+  const t = (text ?? '').trim();
+  if (t.length < min) throw new AppError('VALIDATION', { issues: [{ field, code: 'FIELD_REQUIRED' }] });
+  if (t.length > TEXT_MAX) throw new AppError('VALIDATION', { issues: [{ field, code: 'FIELD_TOO_LONG' }] });
+  return t;
+}
+
+/**
+ * Performs one staff action on a case (CC-9, CC-10, CC-17, duplicates): the change, its history
+ * entry, its audit record and the notification emails are written in one transaction. Anything
+ * this person may not do — including on a case they cannot see, or one that does not exist —
+ * is FORBIDDEN and changes nothing.
+ */
+export async function act(ctx: Ctx, user: SessionUser, number: string, action: Exclude<CaseAction, 'view'>, input: ActionInput, files: AnswerFile[] = [], ip?: string): Promise<void> {
+  const orm = ctx.db.orm;
+  const row0 = await caseRow(orm, number);
+  const subUnits = await unitWithSubUnits(orm, user.unitId);
+  if (!row0 || !may(user, action, row0, subUnits)) throw new AppError('FORBIDDEN');
+  const actor: Actor = { id: user.id, label: user.username, ip };
+  const now = ctx.now();
+
+  // Files are checked and stored before the transaction, like photos on submission.
+  const checked: CheckedDocument[] = [];
+  const issues: FieldIssue[] = [];
+  for (const f of files) {
+    try {
+      checked.push(await checkDocument(f.data, f.filename, f.field));
+    } catch (err) {
+      if (err instanceof AppError && err.issues.length) issues.push(...err.issues);
+      else throw err;
+    }
+  }
+  if (issues.length) throw new AppError('VALIDATION', { issues });
+  const fileIds = checked.map(() => randomUUID());
+  await Promise.all(checked.map((d, i) => ctx.files.put(`documents/${fileIds[i]}`, d.data)));
+
+  try {
+    await orm.transaction(async (tx) => {
+      // Lock the row: two officers answering at once must not interleave their status changes.
+      const [row] = await tx.select().from(cases).where(eq(cases.id, row0.id)).for('update');
+      if (!row) throw new AppError('FORBIDDEN');
+      const label = await unitLabel(tx, row.unitId);
+      const before = { status: row.status, unitId: row.unitId, organisationId: row.organisationId, assigneeId: row.assigneeId, hidden: row.hidden, duplicateOfId: row.duplicateOfId };
+      const setStatus = (s: CaseStatus) => ({ status: s, updatedAt: now, closedAt: STATUSES[s].open ? null : (row.closedAt ?? now) });
+
+      switch (action) {
+        case 'status': {
+          const s = input.status ?? '';
+          if (!(s in STATUSES) || s === 'rejected' || s === 'duplicate') throw new AppError('VALIDATION', { issues: [{ field: 'status', code: 'NOT_IN_LIST' }] });
+          if (s === row.status) return;
+          const text = input.text?.trim() ? need(input.text, 'text') : null;
+          await tx.update(cases).set({ ...setStatus(s as CaseStatus), ...(text && !row.firstAnswerAt ? { firstAnswerAt: now } : {}) }).where(eq(cases.id, row.id));
+          const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'status', statusFrom: row.status, statusTo: s, text, isPublic: true, actorLabel: label, actorId: user.id }).returning({ id: caseEvents.id });
+          await audit(tx, actor, { action: 'case.status', entity: 'case', entityId: row.regNumber, before, after: { status: s } });
+          await notify(tx, ctx, row, { statusTo: s as CaseStatus, text, eventId: ev!.id });
+          return;
+        }
+        case 'answer': {
+          const text = need(input.text, 'text');
+          const s = input.status && input.status in STATUSES && input.status !== 'rejected' && input.status !== 'duplicate' ? (input.status as CaseStatus) : (row.status as CaseStatus);
+          await tx.update(cases).set({ ...setStatus(s), firstAnswerAt: row.firstAnswerAt ?? now }).where(eq(cases.id, row.id));
+          const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'answer', statusFrom: row.status, statusTo: s !== row.status ? s : null, text, isPublic: true, actorLabel: label, actorId: user.id }).returning({ id: caseEvents.id });
+          if (checked.length) {
+            await tx.insert(caseFiles).values(checked.map((d, i) => ({ id: fileIds[i]!, caseId: row.id, kind: 'document', position: 100 + i, mime: d.mime, filename: d.filename, originalKind: d.type, bytes: d.data.length, eventId: ev!.id })));
+          }
+          await audit(tx, actor, { action: 'case.answer', entity: 'case', entityId: row.regNumber, before, after: { status: s, answer: text, files: checked.map((d) => d.filename) } });
+          await notify(tx, ctx, row, { statusTo: s !== row.status ? s : null, text, eventId: ev!.id, answer: true });
+          return;
+        }
+        case 'note': {
+          const text = need(input.text, 'text');
+          await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'note', text, isPublic: false, actorLabel: label, actorId: user.id });
+          await audit(tx, actor, { action: 'case.note', entity: 'case', entityId: row.regNumber, after: { note: text } });
+          return;
+        }
+        case 'assign': {
+          const id = input.assigneeId ?? '';
+          if (id) {
+            const [a] = await tx.select({ unitId: users.unitId, role: users.role }).from(users).where(eq(users.id, id));
+            if (!a || a.unitId === null || !subUnits.has(a.unitId) || !['officer', 'manager'].includes(a.role)) throw new AppError('VALIDATION', { issues: [{ field: 'assigneeId', code: 'NOT_IN_LIST' }] });
+          }
+          await tx.update(cases).set({ assigneeId: id || null, updatedAt: now }).where(eq(cases.id, row.id));
+          await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'assigned', text: null, isPublic: false, actorLabel: label, actorId: user.id });
+          await audit(tx, actor, { action: 'case.assign', entity: 'case', entityId: row.regNumber, before, after: { assigneeId: id || null } });
+          return;
+        }
+        case 'redirect': {
+          const reason = need(input.text, 'text', 5);
+          let toUnit: number | null = null;
+          let toOrg: number | null = null;
+          let target = '';
+          if (input.unitId) {
+            const [u] = await tx.select({ id: units.id, bg: units.nameBg, active: units.active }).from(units).where(eq(units.id, input.unitId));
+            if (!u || !u.active) throw new AppError('VALIDATION', { issues: [{ field: 'unitId', code: 'NOT_IN_LIST' }] });
+            toUnit = u.id;
+            target = u.bg;
+          } else if (input.organisationId) {
+            const [o] = await tx.select({ id: organisations.id, bg: organisations.nameBg }).from(organisations).where(eq(organisations.id, input.organisationId));
+            if (!o) throw new AppError('VALIDATION', { issues: [{ field: 'organisationId', code: 'NOT_IN_LIST' }] });
+            toOrg = o.id;
+            target = o.bg;
+            // An outside body takes it over; the Contact Center keeps watch over the answer.
+            toUnit = (await tx.select({ id: units.id }).from(units).where(eq(units.code, 'KC')))[0]!.id;
+          } else {
+            throw new AppError('VALIDATION', { issues: [{ field: 'unitId', code: 'FIELD_REQUIRED' }] });
+          }
+          await tx.update(cases).set({ unitId: toUnit, organisationId: toOrg, assigneeId: null, updatedAt: now }).where(eq(cases.id, row.id));
+          const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'redirected', text: reason, isPublic: true, actorLabel: target, actorId: user.id }).returning({ id: caseEvents.id });
+          await audit(tx, actor, { action: 'case.redirect', entity: 'case', entityId: row.regNumber, before, after: { unitId: toUnit, organisationId: toOrg, reason } });
+          await notify(tx, ctx, row, { statusTo: null, text: `${target}: ${reason}`, eventId: ev!.id });
+          return;
+        }
+        case 'hide': {
+          const hide = input.hide !== false;
+          const reason = hide ? need(input.text, 'text', 5) : null;
+          if (input.photoId) {
+            const [f] = await tx.select({ id: caseFiles.id }).from(caseFiles).where(and(eq(caseFiles.id, input.photoId), eq(caseFiles.caseId, row.id)));
+            if (!f) throw new AppError('VALIDATION', { issues: [{ field: 'photoId', code: 'NOT_IN_LIST' }] });
+            await tx.update(caseFiles).set({ hidden: hide, hiddenReason: reason }).where(eq(caseFiles.id, f.id));
+            await audit(tx, actor, { action: hide ? 'photo.hide' : 'photo.show', entity: 'case', entityId: row.regNumber, after: { photoId: f.id, reason } });
+            return;
+          }
+          await tx.update(cases).set({ hidden: hide, hiddenReason: reason, updatedAt: now }).where(eq(cases.id, row.id));
+          await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: hide ? 'hidden' : 'shown', text: reason, isPublic: false, actorLabel: label, actorId: user.id });
+          await audit(tx, actor, { action: hide ? 'case.hide' : 'case.show', entity: 'case', entityId: row.regNumber, before, after: { hidden: hide, reason } });
+          return;
+        }
+        case 'reject': {
+          const reason = need(input.text, 'text', 5);
+          await tx.update(cases).set({ ...setStatus('rejected'), firstAnswerAt: row.firstAnswerAt ?? now }).where(eq(cases.id, row.id));
+          const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'rejected', statusFrom: row.status, statusTo: 'rejected', text: reason, isPublic: true, actorLabel: label, actorId: user.id }).returning({ id: caseEvents.id });
+          await audit(tx, actor, { action: 'case.reject', entity: 'case', entityId: row.regNumber, before, after: { status: 'rejected', reason } });
+          await notify(tx, ctx, row, { statusTo: 'rejected', text: reason, eventId: ev!.id });
+          return;
+        }
+        case 'duplicate': {
+          const main = await caseRow(tx, input.mainNumber ?? '');
+          if (!main || main.id === row.id || !main.isPublic || main.kind !== row.kind || main.duplicateOfId) {
+            throw new AppError('VALIDATION', { issues: [{ field: 'mainNumber', code: 'CASE_NOT_FOUND' }] });
+          }
+          await tx.update(cases).set({ ...setStatus('duplicate'), duplicateOfId: main.id }).where(eq(cases.id, row.id));
+          const text = `${main.regNumber}`;
+          const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'duplicate', statusFrom: row.status, statusTo: 'duplicate', text, isPublic: true, actorLabel: label, actorId: user.id }).returning({ id: caseEvents.id });
+          // Followers and photos count towards the main case from now on.
+          const subs = await tx.select({ userId: subscriptions.userId }).from(subscriptions).where(eq(subscriptions.caseId, row.id));
+          if (subs.length) await tx.insert(subscriptions).values(subs.map((s) => ({ userId: s.userId, caseId: main.id }))).onConflictDoNothing();
+          const [{ n }] = (await tx.select({ n: count() }).from(caseFiles).where(and(eq(caseFiles.caseId, main.id), eq(caseFiles.kind, 'photo')))) as [{ n: number }];
+          const moved = await tx
+            .update(caseFiles)
+            .set({ caseId: main.id, position: sql`${caseFiles.position} + ${Number(n) + 10}` })
+            .where(and(eq(caseFiles.caseId, row.id), eq(caseFiles.kind, 'photo')))
+            .returning({ id: caseFiles.id });
+          if (moved.length) {
+            await tx.update(cases).set({ photoCount: sql`${cases.photoCount} + ${moved.length}` }).where(eq(cases.id, main.id));
+            await tx.update(cases).set({ photoCount: 0 }).where(eq(cases.id, row.id));
+          }
+          await audit(tx, actor, { action: 'case.duplicate', entity: 'case', entityId: row.regNumber, before, after: { status: 'duplicate', duplicateOf: main.regNumber, movedPhotos: moved.length, movedSubscriptions: subs.length } });
+          await notify(tx, ctx, row, { statusTo: 'duplicate', text: main.regNumber, eventId: ev!.id, mainNumber: main.regNumber });
+          return;
+        }
+      }
+    });
+  } catch (err) {
+    await Promise.all(fileIds.map((id) => ctx.files.remove(`documents/${id}`).catch(() => undefined)));
+    throw err;
+  }
+}
+
+type CaseRow = typeof cases.$inferSelect;
+
+/**
+ * Emails the submitter (when an email was given) and every subscriber about one public event,
+ * each in their language and each exactly once (an address that is both gets one email). The
+ * emails are outbox rows with delivery jobs in the caller's transaction: a failing mail server
+ * delays them, never loses them, and never blocks the staff action.
+ */
+async function notify(tx: Tx, ctx: Ctx, c: CaseRow, ev: { statusTo: CaseStatus | null; text: string | null; eventId: number; answer?: boolean; mainNumber?: string }): Promise<void> {
+  const recipients = new Map<string, { lang: Lang; subscriptionId: number | null; firstName: string | null }>();
+  if (c.submitterEmail) recipients.set(c.submitterEmail.toLowerCase(), { lang: c.lang === 'en' ? 'en' : 'bg', subscriptionId: null, firstName: null });
+  if (c.isPublic) {
+    const subs = await tx
+      .select({ id: subscriptions.id, email: users.email, locale: users.locale, first: users.firstName, closedAt: users.closedAt })
+      .from(subscriptions)
+      .innerJoin(users, eq(users.id, subscriptions.userId))
+      .where(eq(subscriptions.caseId, c.id));
+    for (const s of subs) {
+      if (s.closedAt || recipients.has(s.email.toLowerCase())) continue;
+      recipients.set(s.email.toLowerCase(), { lang: s.locale === 'en' ? 'en' : 'bg', subscriptionId: s.id, firstName: s.first });
+    }
+  }
+  const base = ctx.config.publicBaseUrl;
+  const link = c.isPublic ? `${base}/cases/${encodeURIComponent(c.regNumber)}` : `${base}${myCaseUrl(c.regNumber)}`;
+  for (const [to, r] of recipients) {
+    const bg = r.lang === 'bg';
+    const kind = c.kind === 'signal' ? (bg ? 'сигнал' : 'signal') : bg ? 'документ' : 'document';
+    const paragraphs: string[] = [];
+    if (ev.statusTo) paragraphs.push(`${bg ? 'Нов статус' : 'New status'}: ${statusLabel(ev.statusTo, r.lang)}`);
+    if (ev.mainNumber) paragraphs.push(bg ? `Сигналът съвпада с вече подаден сигнал ${ev.mainNumber} и ще бъде разгледан заедно с него.` : `The signal duplicates signal ${ev.mainNumber} and will be handled together with it.`);
+    else if (ev.text) paragraphs.push(`${ev.answer ? (bg ? 'Отговор' : 'Answer') : bg ? 'Основание' : 'Reason'}: ${ev.text}`);
+    await queueMail(
+      tx,
+      ctx.jobs,
+      noticeMail({
+        to,
+        lang: r.lang,
+        template: r.subscriptionId ? 'case-update-subscriber' : 'case-update',
+        subject: bg ? `Промяна по ${kind} ${c.regNumber}` : `Update on ${kind} ${c.regNumber}`,
+        greeting: r.firstName ? (bg ? `Здравейте, ${r.firstName},` : `Dear ${r.firstName},`) : bg ? 'Здравейте,' : 'Hello,',
+        paragraphs,
+        link: { label: bg ? 'Вижте документа' : 'See the document', url: link },
+        after: r.subscriptionId ? [`${bg ? 'Прекратяване на абонамента' : 'Unsubscribe'}: ${unsubscribeUrl(base, ctx.secret, r.subscriptionId)}`] : [],
+      }),
+    );
+  }
+}
+
+// ---------------------------------------------------------------- inbox (CC-10)
+
+/** The inbox filters. */
+export interface InboxFilter {
+  status?: string;
+  category?: number;
+  district?: number;
+  olderThanDays?: number;
+  assignee?: 'me' | 'none';
+  q?: string;
+  sort?: 'oldest' | 'newest';
+  page: number;
+}
+
+/** One inbox row. */
+export interface InboxRow {
+  number: string;
+  kind: string;
+  status: string;
+  registeredAt: Date;
+  subject: string | null;
+  description: string;
+  address: string | null;
+  categoryId: number | null;
+  districtId: number | null;
+  assigneeId: string | null;
+  hidden: boolean;
+}
+
+const PAGE = 50;
+
+/** LIKE patterns for each word of a search, so "Черни връх 51" finds "бул. „Черни връх“ 51". */
+function words(q: string): string[] {
+  const list = q
+    .split(/[\s,.;:„“"'()]+/u)
+    .filter((w) => w.length >= 2)
+    .slice(0, 8)
+    .map((w) => `%${w.replace(/[%_\\]/g, (m) => `\\${m}`)}%`);
+  return list.length ? list : [`%${q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`];
+}
+
+/** A unit's inbox: its cases and its sub-units', filtered, oldest first, with counts per status. */
+export async function inbox(ctx: Ctx, user: SessionUser, f: InboxFilter): Promise<{ rows: InboxRow[]; total: number; counts: Record<string, number>; pageSize: number }> {
+  const orm = ctx.db.orm;
+  const subUnits = [...(await unitWithSubUnits(orm, user.unitId))];
+  if (!subUnits.length) return { rows: [], total: 0, counts: {}, pageSize: PAGE };
+  const scope = inArray(cases.unitId, subUnits);
+  const conds: SQL[] = [scope];
+  if (f.status) conds.push(eq(cases.status, f.status));
+  if (f.category) conds.push(eq(cases.categoryId, f.category));
+  if (f.district) conds.push(eq(cases.districtId, f.district));
+  if (f.olderThanDays) conds.push(lte(cases.registeredAt, new Date(ctx.now().getTime() - f.olderThanDays * 86400_000)));
+  if (f.assignee === 'me') conds.push(eq(cases.assigneeId, user.id));
+  if (f.assignee === 'none') conds.push(isNull(cases.assigneeId));
+  const q = f.q?.trim();
+  if (q) {
+    const byNumber = whereNumber(q);
+    conds.push(byNumber ?? and(...words(q).map((w) => or(ilike(cases.address, w), ilike(cases.description, w), ilike(cases.subject, w))!))!);
+  }
+  const where = and(...conds)!;
+  const [rows, [tot], counts] = await Promise.all([
+    orm
+      .select({
+        number: cases.regNumber,
+        kind: cases.kind,
+        status: cases.status,
+        registeredAt: cases.registeredAt,
+        subject: cases.subject,
+        description: cases.description,
+        address: cases.address,
+        categoryId: cases.categoryId,
+        districtId: cases.districtId,
+        assigneeId: cases.assigneeId,
+        hidden: cases.hidden,
+      })
+      .from(cases)
+      .where(where)
+      .orderBy(f.sort === 'newest' ? desc(cases.registeredAt) : asc(cases.registeredAt), asc(cases.id))
+      .limit(PAGE)
+      .offset((f.page - 1) * PAGE),
+    orm.select({ n: count() }).from(cases).where(where),
+    orm.select({ status: cases.status, n: count() }).from(cases).where(scope).groupBy(cases.status),
+  ]);
+  return {
+    rows: rows.map((r) => ({ ...r, description: r.description.slice(0, 160) })),
+    total: Number(tot?.n ?? 0),
+    counts: Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])),
+    pageSize: PAGE,
+  };
+}
+
+// ---------------------------------------------------------------- operator console (CC-14)
+
+/** Finds documents for a caller by number, phone, email or address: public ones, and private ones of the operator's unit. */
+export async function findForCaller(ctx: Ctx, user: SessionUser, q: { number?: string; phone?: string; email?: string; address?: string }): Promise<InboxRow[]> {
+  const orm = ctx.db.orm;
+  const subUnits = [...(await unitWithSubUnits(orm, user.unitId))];
+  const visible = subUnits.length ? or(eq(cases.isPublic, true), inArray(cases.unitId, subUnits))! : eq(cases.isPublic, true);
+  const conds: SQL[] = [];
+  if (q.number?.trim()) {
+    const w = whereNumber(q.number);
+    if (!w) return [];
+    conds.push(w);
+  }
+  const digits = (q.phone ?? '').replace(/\D/g, '');
+  // The last 9 digits match "+359 88…" and "088…" alike.
+  if (digits.length >= 6) conds.push(sql`regexp_replace(${cases.submitterPhone}, '[^0-9]', '', 'g') LIKE ${`%${digits.slice(-9)}`}`);
+  if (q.email?.trim()) conds.push(eq(sql`lower(${cases.submitterEmail})`, q.email.trim().toLowerCase()));
+  if (q.address?.trim() && q.address.trim().length >= 3) conds.push(and(...words(q.address).map((w) => ilike(cases.address, w)))!);
+  if (!conds.length) return [];
+  return orm
+    .select({
+      number: cases.regNumber,
+      kind: cases.kind,
+      status: cases.status,
+      registeredAt: cases.registeredAt,
+      subject: cases.subject,
+      description: cases.description,
+      address: cases.address,
+      categoryId: cases.categoryId,
+      districtId: cases.districtId,
+      assigneeId: cases.assigneeId,
+      hidden: cases.hidden,
+    })
+    .from(cases)
+    .where(and(visible, ...conds))
+    .orderBy(desc(cases.registeredAt))
+    .limit(50);
+}
+
+/** Records that a call was transferred to an outside organisation (CC-14). */
+export async function recordTransfer(ctx: Ctx, user: SessionUser, input: { organisationId: number; callerName?: string; callerPhone?: string; note?: string }, ip?: string): Promise<void> {
+  const [o] = await ctx.db.orm.select({ id: organisations.id, ok: organisations.callTransfer }).from(organisations).where(eq(organisations.id, input.organisationId));
+  if (!o || !o.ok) throw new AppError('VALIDATION', { issues: [{ field: 'organisationId', code: 'NOT_IN_LIST' }] });
+  await ctx.db.orm.transaction(async (tx) => {
+    const [t] = await tx
+      .insert(callTransfers)
+      .values({ at: ctx.now(), operatorId: user.id, organisationId: o.id, callerName: input.callerName || null, callerPhone: input.callerPhone || null, note: input.note || null })
+      .returning({ id: callTransfers.id });
+    await audit(tx, { id: user.id, label: user.username, ip }, { action: 'call.transfer', entity: 'call_transfer', entityId: t!.id, after: input });
+  });
+}
+
+/** The latest transfers, for the console. */
+export async function recentTransfers(ctx: Ctx, since: Date) {
+  return ctx.db.orm
+    .select({ at: callTransfers.at, org: organisations.nameBg, orgEn: organisations.nameEn, phone: organisations.phone, callerName: callTransfers.callerName, callerPhone: callTransfers.callerPhone, note: callTransfers.note })
+    .from(callTransfers)
+    .innerJoin(organisations, eq(organisations.id, callTransfers.organisationId))
+    .where(gte(callTransfers.at, since))
+    .orderBy(desc(callTransfers.at))
+    .limit(20);
+}
