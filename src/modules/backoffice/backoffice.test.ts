@@ -405,3 +405,35 @@ describe('the operator console (CC-14)', () => {
     expect((await app.app.inject({ url: `/staff?q=${enc(a)}`, headers: { cookie: other.cookie } })).body).toContain('Намерени: 0');
   });
 });
+
+describe('duplicates while submitting', () => {
+  test('the form and the API offer public signals of the same category within 50 m from the last 30 days', async () => {
+    const { plain, otherCategory } = await types(app);
+    const base = { lat: P['19']!.lat + 0.0003, lon: P['19']!.lon };
+    const near = await signalAt(base, { description: 'Близо' });
+    // ~80 m north: too far.
+    const far = await signalAt({ lat: base.lat + 0.0007, lon: base.lon });
+    const otherCat = (await app.app.inject({ method: 'POST', url: '/api/v1/cases', payload: signalBody(otherCategory, base) })).json().number;
+    const at = `lat=${base.lat + 0.0001}&lon=${base.lon}`;
+    const res = await app.app.inject({ url: `/api/v1/signals/nearby?typeId=${plain.id}&${at}` });
+    expect(res.statusCode).toBe(200);
+    const numbers = res.json().items.map((i: { number: string }) => i.number);
+    expect(numbers).toContain(near);
+    expect(numbers).not.toContain(far);
+    expect(numbers).not.toContain(otherCat);
+    expect(res.json().items[0].metres).toBeLessThanOrEqual(50);
+
+    // Hidden ones and old ones are not offered.
+    const officer = await staff(app, 'officer', 'R19-ADM');
+    await post(app, `/staff/cases/${enc(near)}/hide`, { text: 'Обидно съдържание' }, { cookie: officer.cookie });
+    expect((await app.app.inject({ url: `/api/v1/signals/nearby?typeId=${plain.id}&${at}` })).json().items.map((i: { number: string }) => i.number)).not.toContain(near);
+
+    // Without JavaScript: the "Continue" step shows the list.
+    const again = await signalAt(base, { description: 'Пак близо' });
+    const page = await post(app, '/signals/new', { step: 'type', typeId: String(plain.id), lat: String(base.lat), lon: String(base.lon) });
+    expect(page.body).toContain('Може би вече е подаден');
+    expect(page.body).toContain(again);
+    expect((await app.app.inject({ url: `/api/v1/signals/nearby?typeId=abc&${at}` })).statusCode).toBe(400);
+    expect((await app.app.inject({ url: `/api/v1/signals/nearby?typeId=999999&${at}` })).statusCode).toBe(400);
+  });
+});

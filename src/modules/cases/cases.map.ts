@@ -177,3 +177,53 @@ export async function listMapSignals(orm: Orm, f: MapFilter, lang: 'bg' | 'en', 
     })),
   };
 }
+
+/** How close a public signal must be to count as "maybe already reported". */
+export const NEARBY_METRES = 50;
+
+/** One public signal near a new one. */
+export interface NearbySignal {
+  number: string;
+  url: string;
+  registeredAt: Date;
+  status: string;
+  statusLabel: string;
+  type: string;
+  description: string;
+  metres: number;
+}
+
+/**
+ * Public signals of the same category within 50 m from the last 30 days, nearest first:
+ * what the form offers as "Може би вече е подаден" so that a person can follow one instead.
+ */
+export async function nearbySignals(orm: Orm, categoryId: number, lat: number, lon: number, lang: 'bg' | 'en', now: Date): Promise<NearbySignal[]> {
+  const point = sql`ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)`;
+  // A box of ~0.001° (≥ 80 m at Sofia's latitude) lets the map's GiST index find candidates;
+  // the sphere distance then keeps those within 50 m.
+  const rows = await orm
+    .select({
+      number: cases.regNumber,
+      registeredAt: cases.registeredAt,
+      status: cases.status,
+      typeBg: caseTypes.nameBg,
+      typeEn: caseTypes.nameEn,
+      description: cases.description,
+      metres: sql<number>`ST_DistanceSphere(${cases.location}, ${point})`,
+    })
+    .from(cases)
+    .leftJoin(caseTypes, eq(caseTypes.id, cases.typeId))
+    .where(and(recentPublicSignals({ category: categoryId }, now), sql`${cases.location} && ST_Expand(${point}, 0.001)`, sql`ST_DistanceSphere(${cases.location}, ${point}) <= ${NEARBY_METRES}`))
+    .orderBy(sql`ST_DistanceSphere(${cases.location}, ${point})`)
+    .limit(5);
+  return rows.map((r) => ({
+    number: r.number,
+    url: caseUrl(r.number),
+    registeredAt: r.registeredAt,
+    status: r.status,
+    statusLabel: statusLabel(r.status, lang),
+    type: (lang === 'en' ? r.typeEn : r.typeBg) ?? '',
+    description: r.description.slice(0, 140),
+    metres: Math.round(Number(r.metres)),
+  }));
+}

@@ -9,7 +9,7 @@ import { renderFragment, renderPage } from '../../platform/web/layout.js';
 import { pageCtx } from '../../platform/web/pages.js';
 import { toAppError } from '../../platform/web/http-errors.js';
 import { getCatalog, localName } from '../catalog/index.js';
-import { listMapSignals, mapClusters } from './cases.map.js';
+import { listMapSignals, mapClusters, nearbySignals } from './cases.map.js';
 import { isSubscribed } from './cases.documents.js';
 import { STATUSES } from './cases.policy.js';
 import { MapQuery, PublicCase, SubmitCaseBody, SubmittedCase, type MapFilter } from './cases.schemas.js';
@@ -154,10 +154,21 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx): Promise<void
       const catalog = await getCatalog(orm);
       let values: FormValues = {};
       const rerender = (issues: FieldIssue[], status: number, formError?: ErrorCode) =>
-        html(
-          reply.code(status),
-          renderPage(SubmitPage({ ctx: pageCtx(req), kind, catalog, values, issues, map: mapSettings, formError, formDetail: formError === 'ACCOUNT_SUSPENDED' ? (req.user?.suspendedReason ?? undefined) : undefined })),
+        nearbyFor(values).then((nearby) =>
+          html(
+            reply.code(status),
+            renderPage(SubmitPage({ ctx: pageCtx(req), kind, catalog, values, issues, map: mapSettings, formError, nearby, formDetail: formError === 'ACCOUNT_SUSPENDED' ? (req.user?.suspendedReason ?? undefined) : undefined })),
+          ),
         );
+      // Without JavaScript the nearby signals appear when the form comes back (the "Continue" step or an error).
+      const nearbyFor = async (v: FormValues) => {
+        const one = (k: string) => String((Array.isArray(v[k]) ? v[k]![0] : v[k]) ?? '').replace(',', '.');
+        const type = catalog.type(Number(one('typeId')));
+        const lat = Number(one('lat'));
+        const lon = Number(one('lon'));
+        if (kind !== 'signal' || !type || !one('lat') || !one('lon') || !Number.isFinite(lat) || !Number.isFinite(lon)) return [];
+        return nearbySignals(orm, type.categoryId, lat, lon, req.lang, ctx.now());
+      };
       try {
         const form = await readForm(req);
         values = form.values;
@@ -338,6 +349,29 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx): Promise<void
       const view = await findPublicByNumber(orm, req.params.number);
       if (!view) throw new AppError('CASE_NOT_FOUND');
       return presentCase(view, req.query.lang ?? req.lang);
+    },
+  );
+
+  app.get(
+    '/api/v1/signals/nearby',
+    {
+      schema: {
+        summary: 'Public signals of the same category within 50 m from the last 30 days ("maybe already reported")',
+        tags: ['map'],
+        querystring: z.object({
+          typeId: z.coerce.number().int().positive().describe('The type being reported; its category is compared'),
+          lat: z.coerce.number().min(-90).max(90),
+          lon: z.coerce.number().min(-180).max(180),
+          ...LangQuery.shape,
+        }),
+      },
+    },
+    async (req) => {
+      const type = (await getCatalog(orm)).type(req.query.typeId);
+      if (!type) throw new AppError('VALIDATION', { issues: [{ field: 'typeId', code: 'TYPE_UNKNOWN' }] });
+      const lang = req.query.lang ?? req.lang;
+      const items = await nearbySignals(orm, type.categoryId, req.query.lat, req.query.lon, lang, ctx.now());
+      return { items: items.map((n) => ({ ...n, registeredAt: n.registeredAt.toISOString() })) };
     },
   );
 

@@ -7,7 +7,7 @@ import { DISTRICT_NAMES } from '../../platform/geo/index.js';
 import type { Catalog, CatalogType, ExtraField } from '../catalog/index.js';
 import { localName } from '../catalog/index.js';
 import { formatExtra } from './cases.extra.js';
-import type { SignalListRow } from './cases.map.js';
+import type { NearbySignal, SignalListRow } from './cases.map.js';
 import { STATUSES, STATUS_CODES, type CaseKind } from './cases.policy.js';
 import { caseUrl, statusLabel, type CaseView } from './cases.service.js';
 
@@ -224,6 +224,8 @@ interface SubmitProps {
   formError?: ErrorCode;
   /** More about a form-wide error, e.g. why an account was suspended. */
   formDetail?: string;
+  /** Public signals of the same category within 50 m (duplicates). */
+  nearby?: NearbySignal[];
 }
 
 function fieldId(field: string): string {
@@ -233,7 +235,7 @@ function fieldId(field: string): string {
 }
 
 /** The signal or question form; works without JavaScript, enhanced with the map (CC-1, CC-2). */
-export function SubmitPage({ ctx, kind, catalog, values, issues, map, formError, formDetail }: SubmitProps): VNode {
+export function SubmitPage({ ctx, kind, catalog, values, issues, map, formError, formDetail, nearby }: SubmitProps): VNode {
   const t = translator(ctx.lang);
   const v = (k: string) => {
     const x = values[k];
@@ -251,7 +253,7 @@ export function SubmitPage({ ctx, kind, catalog, values, issues, map, formError,
       title={title}
       active={kind === 'signal' ? 'signal' : 'question'}
       styles={kind === 'signal' ? MAP_ASSETS.styles : []}
-      scripts={kind === 'signal' ? ['/vendor/leaflet/leaflet.js', '/static/js/submit.js'] : ['/static/js/submit.js']}
+      scripts={kind === 'signal' ? ['/vendor/leaflet/leaflet.js', '/static/js/submit.js', '/static/js/nearby.js'] : ['/static/js/submit.js']}
     >
       <h1>{title}</h1>
       <p class="lead">{kind === 'signal' ? t('form.signalLead') : t('form.questionLead')}</p>
@@ -306,6 +308,9 @@ export function SubmitPage({ ctx, kind, catalog, values, issues, map, formError,
         {kind === 'signal' && (
           <fieldset>
             <legend>{t('form.place')} *</legend>
+            <div id="nearby" class="nearby" aria-live="polite" data-lang={ctx.lang}>
+              {nearby && nearby.length > 0 && <NearbyList items={nearby} lang={ctx.lang} />}
+            </div>
             <p class="hint" id="place-hint">
               {t('form.placeHint')}
             </p>
@@ -656,6 +661,28 @@ export function CasePage({ ctx, view, privateToken, justRegistered, subscription
         </p>
       )}
     </Layout>
+  );
+}
+
+/** "Може би вече е подаден": nearby public signals the person can follow instead of a new one. */
+export function NearbyList({ items, lang }: { items: NearbySignal[]; lang: 'bg' | 'en' }): VNode {
+  const bg = lang === 'bg';
+  return (
+    <section class="notice" aria-labelledby="nearby-title">
+      <h2 id="nearby-title">{bg ? 'Може би вече е подаден' : 'Maybe it has already been reported'}</h2>
+      <p>
+        {bg
+          ? 'Наблизо (до 50 м) има подадени сигнали от същата категория през последните 30 дни. Ако е същият проблем, отворете сигнала и се абонирайте за него вместо да подавате нов.'
+          : 'There are signals of the same category within 50 m from the last 30 days. If it is the same problem, open the signal and subscribe to it instead of submitting a new one.'}
+      </p>
+      <ul>
+        {items.map((n) => (
+          <li>
+            <a href={n.url}>{n.number}</a> – {n.type} ({n.statusLabel}, {formatDate(n.registeredAt, lang)}, {n.metres} {bg ? 'м' : 'm'})
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

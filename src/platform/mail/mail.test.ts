@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { App } from '../../app.js';
 import { eventually, extraApp, testConfig } from '../../../test/harness.js';
 import { signalBody, types } from '../../../test/factories.js';
+import { citizen, post, staff } from '../../../test/accounts.factories.js';
 
 /** A real SMTP server on loopback that can refuse mail for a while, as a failing mail host would. */
 function startSmtp() {
@@ -71,5 +72,38 @@ describe('email over SMTP', () => {
     expect(smtp.received.filter((m) => m.to === 'smtp2@example.bg')).toHaveLength(1);
     const { rows } = await app.ctx.db.raw.executeSql("SELECT status FROM mail_outbox WHERE \"to\" = 'smtp2@example.bg'", []);
     expect(rows[0].status).toBe('sent');
+  }, 90_000);
+
+  test('a staff answer while the mail server refuses: the action is done at once, the submitter and a subscriber get their email once it recovers, none twice', async () => {
+    const { plain } = await types(app);
+    const res = await app.app.inject({ method: 'POST', url: '/api/v1/cases', payload: signalBody(plain, { email: 'smtp3@example.bg' }) });
+    const number = res.json().number as string;
+    const { rows } = await app.ctx.db.raw.executeSql('SELECT u.code FROM cases c JOIN units u ON u.id = c.unit_id WHERE c.reg_number = $1', [number]);
+    const officer = await staff(app, 'officer', rows[0].code);
+    const follower = await citizen(app);
+    await post(app, `/cases/${encodeURIComponent(number)}/subscription`, { action: 'subscribe' }, { cookie: follower.cookie });
+    await eventually(async () => smtp.received.some((m) => m.to === follower.email));
+    smtp.state.refuse = true;
+    const started = Date.now();
+    const answer = await post(app, `/staff/cases/${encodeURIComponent(number)}/answer`, { text: 'Ремонтът е извършен', status: 'closed' }, { cookie: officer.cookie });
+    expect(answer.statusCode).toBe(303);
+    expect(Date.now() - started).toBeLessThan(5000);
+    await eventually(async () => {
+      const r = await app.ctx.db.raw.executeSql("SELECT min(attempts) AS a FROM mail_outbox WHERE template LIKE 'case-update%' AND \"to\" IN ($1, $2)", ['smtp3@example.bg', follower.email]);
+      return Number(r.rows[0]?.a) >= 1;
+    });
+    smtp.state.refuse = false;
+    await eventually(async () => {
+      const r = await app.ctx.db.raw.executeSql("SELECT count(*) FILTER (WHERE status = 'sent') AS sent, count(*) AS n FROM mail_outbox WHERE template LIKE 'case-update%' AND \"to\" IN ($1, $2)", ['smtp3@example.bg', follower.email]);
+      return Number(r.rows[0].n) === 2 && Number(r.rows[0].sent) === 2;
+    }, 60_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    // Every email in the outbox reached the server exactly once: verification, subscription notice,
+    // confirmation and the two updates.
+    for (const to of ['smtp3@example.bg', follower.email]) {
+      const r = await app.ctx.db.raw.executeSql('SELECT count(*) AS n FROM mail_outbox WHERE "to" = $1', [to]);
+      expect(smtp.received.filter((m) => m.to === to), to).toHaveLength(Number(r.rows[0].n));
+    }
+    expect(smtp.received.filter((m) => m.to === 'smtp3@example.bg')).toHaveLength(2);
   }, 90_000);
 });
