@@ -230,6 +230,11 @@ describe('working a case (CC-10)', () => {
     expect(c.firstAnswerAt).toBeInstanceOf(Date);
     const [file] = await app.ctx.db.orm.select().from(caseFiles).where(and(eq(caseFiles.caseId, c.id), eq(caseFiles.kind, 'document')));
     expect(file?.filename).toBe('протокол.pdf');
+    // The answer's attachment is public with the answer; the download serves the file itself.
+    expect(page.body).toContain('протокол.pdf');
+    const dl = await app.app.inject({ url: `/cases/${enc(number)}/files/${file!.id}` });
+    expect(dl.statusCode).toBe(200);
+    expect(dl.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
 
     const toSubmitter = (await mailsTo(app, sameAsSubmitter.email)).filter((m) => m.template.startsWith('case-update'));
     expect(toSubmitter).toHaveLength(1);

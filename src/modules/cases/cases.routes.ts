@@ -212,6 +212,20 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx): Promise<void
     return html(reply, renderPage(CasePage({ ctx: pageCtx(req), view, subscription })));
   });
 
+  // Files staff attached to a public answer (CC-10), served only while the case is public.
+  app.get('/cases/:number/files/:id', { schema: { hide: true } }, async (req, reply) => {
+    const { number, id } = req.params as { number: string; id: string };
+    const view = await findPublicByNumber(orm, number);
+    const doc = view?.documents.find((d) => d.id === id);
+    const data = doc ? await ctx.files.get(`documents/${id}`) : null;
+    if (!doc || !data) throw new AppError('NOT_FOUND');
+    const ascii = doc.filename.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
+    return reply
+      .type(doc.mime)
+      .header('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(doc.filename)}`)
+      .send(data);
+  });
+
   app.get('/p/:token', { schema: { hide: true } }, async (req, reply) => {
     const { token } = req.params as { token: string };
     const view = await findByToken(orm, token);

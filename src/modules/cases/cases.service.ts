@@ -257,15 +257,16 @@ export async function loadView(orm: Orm, where: ReturnType<typeof eq>, withSubmi
       .where(withSubmitter ? eq(caseEvents.caseId, c.id) : and(eq(caseEvents.caseId, c.id), eq(caseEvents.isPublic, true)))
       .orderBy(asc(caseEvents.at), asc(caseEvents.id)),
     orm
-      .select({ id: caseFiles.id, kind: caseFiles.kind, width: caseFiles.width, height: caseFiles.height, filename: caseFiles.filename, mime: caseFiles.mime, bytes: caseFiles.bytes })
+      .select({ id: caseFiles.id, kind: caseFiles.kind, width: caseFiles.width, height: caseFiles.height, filename: caseFiles.filename, mime: caseFiles.mime, bytes: caseFiles.bytes, eventId: caseFiles.eventId })
       .from(caseFiles)
       .where(and(eq(caseFiles.caseId, c.id), eq(caseFiles.hidden, false)))
       .orderBy(asc(caseFiles.position)),
   ]);
   const photos = files.filter((f) => f.kind === 'photo').map((f) => ({ id: f.id, width: f.width, height: f.height }));
-  const documents = withSubmitter
-    ? files.filter((f) => f.kind === 'document').map((f) => ({ id: f.id, filename: f.filename ?? 'document', mime: f.mime, bytes: f.bytes }))
-    : [];
+  // The public sees the files staff attached to a public answer; the submitter's own files stay private.
+  const documents = files
+    .filter((f) => f.kind === 'document' && (withSubmitter || f.eventId !== null))
+    .map((f) => ({ id: f.id, filename: f.filename ?? 'document', mime: f.mime, bytes: f.bytes }));
   const view: CaseView = {
     id: c.id,
     number: c.regNumber,

@@ -606,6 +606,18 @@ export function CasePage({ ctx, view, privateToken, justRegistered, subscription
           </ul>
         </>
       )}
+      {view.documents.length > 0 && (
+        <>
+          <h2>{t('case.answerFiles')}</h2>
+          <ul>
+            {view.documents.map((d) => (
+              <li>
+                <a href={`${caseUrl(view.number)}/files/${d.id}`}>{d.filename}</a> <span class="muted">({Math.max(1, Math.round(d.bytes / 1024))} KB)</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       {view.submitter && (
         <>
           <h2>{t('case.submitter')}</h2>

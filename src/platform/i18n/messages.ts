@@ -143,6 +143,7 @@ export const MESSAGES = {
   'case.ev.redirected': { bg: 'Пренасочен', en: 'Redirected' },
   'case.ev.rejected': { bg: 'Отхвърлен', en: 'Rejected' },
   'case.ev.duplicate': { bg: 'Съвпадащ с друг сигнал', en: 'Duplicate of another signal' },
+  'case.answerFiles': { bg: 'Приложения към отговорите', en: 'Attachments to the answers' },
   'case.by': { bg: 'от {who}', en: 'by {who}' },
   'case.private': {
     bg: 'Това е Вашата лична връзка към документа. Не я споделяйте: тя показва и данните Ви за контакт.',
