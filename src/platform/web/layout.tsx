@@ -74,9 +74,14 @@ export function Layout({ ctx, title, children, styles = [], scripts = [], active
                     <li>
                       <a href="/documents/new">{t('user.newDocument')}</a>
                     </li>
-                    {ctx.user.role !== 'citizen' && (
+                    {['operator', 'officer', 'manager', 'clerk'].includes(ctx.user.role) && (
                       <li>
                         <a href="/staff">{t('user.staff')}</a>
+                      </li>
+                    )}
+                    {ctx.user.role === 'admin' && (
+                      <li>
+                        <a href="/admin">{t('user.admin')}</a>
                       </li>
                     )}
                     <li>
