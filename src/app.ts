@@ -34,6 +34,7 @@ import { directoryRoutes } from './modules/directory/index.js';
 import { overviewRoutes } from './modules/overview/index.js';
 import { adminRoutes } from './modules/admin/index.js';
 import { backofficeRoutes } from './modules/backoffice/index.js';
+import { open311Routes } from './modules/open311/index.js';
 import { createAuth, sessionOnlyCookie, sharedSecret, type SessionUser } from './platform/auth/index.js';
 
 declare module 'fastify' {
@@ -196,6 +197,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await overviewRoutes(app, ctx);
   await adminRoutes(app, ctx);
   await backofficeRoutes(app, ctx);
+  await open311Routes(app, ctx);
   await mailboxRoutes(app, ctx);
   await apiDocsRoutes(app);
   await app.ready();

@@ -52,6 +52,7 @@ export async function submitCase(
   photos: Upload[],
   channel: 'web' | 'api' | 'open311' | 'phone' = 'web',
   authorId: string | null = null,
+  client: { mediaUrl?: string; deviceId?: string; accountId?: string; apiKeyId?: number } = {},
 ): Promise<Submitted> {
   const policy = KINDS[input.kind];
   const catalog = await getCatalog(ctx.db.orm);
@@ -119,6 +120,10 @@ export async function submitCase(
           neighbourhoodId: place?.neighbourhoodId ?? null,
           extra,
           authorId,
+          mediaUrl: client.mediaUrl ?? null,
+          deviceId: client.deviceId ?? null,
+          clientAccountId: client.accountId ?? null,
+          apiKeyId: client.apiKeyId ?? null,
           submitterName: input.name ?? null,
           submitterAddress: input.submitterAddress ?? null,
           submitterPhone: input.phone ?? null,

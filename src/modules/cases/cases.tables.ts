@@ -56,6 +56,12 @@ export const cases = pgTable(
     duplicateOfId: bigint('duplicate_of_id', { mode: 'number' }),
     /** CC-7: the first public answer, for "days to first real answer". */
     firstAnswerAt: timestamp('first_answer_at', { withTimezone: true }),
+    /** Open311 POST extras (API-1): a photo's address, the client device and its account id. */
+    mediaUrl: text('media_url'),
+    deviceId: text('device_id'),
+    clientAccountId: text('client_account_id'),
+    /** The Open311 client (API key) that sent it. */
+    apiKeyId: bigint('api_key_id', { mode: 'number' }),
     photoCount: smallint('photo_count').notNull().default(0),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
@@ -73,6 +79,7 @@ export const cases = pgTable(
     index('cases_unit_open_idx').on(t.unitId, t.registeredAt).where(sql`${t.closedAt} IS NULL`),
     index('cases_submitter_phone_idx').on(t.submitterPhone).where(sql`${t.submitterPhone} IS NOT NULL`),
     index('cases_submitter_email_idx').on(t.submitterEmail).where(sql`${t.submitterEmail} IS NOT NULL`),
+    index('cases_updated_idx').on(t.updatedAt),
     index('cases_public_recent_idx')
       .on(t.registeredAt)
       .where(sql`${t.isPublic} AND NOT ${t.hidden}`),
