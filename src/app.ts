@@ -30,7 +30,7 @@ import { apiDocsRoutes } from './platform/web/apidocs.js';
 import { seedCatalog } from './modules/catalog/index.js';
 import { casesRoutes, documentsRoutes, seedDemoCases } from './modules/cases/index.js';
 import { ACCOUNTS_CLEANUP, ACCOUNTS_CLEANUP_CRON, accountsCleanup, accountsRoutes, authMailHooks, seedDemoUsers, toSessionUser } from './modules/accounts/index.js';
-import { directoryRoutes } from './modules/directory/index.js';
+import { AnnouncementsBox, currentAnnouncements, directoryRoutes, seedDirectory } from './modules/directory/index.js';
 import { overviewRoutes } from './modules/overview/index.js';
 import { adminRoutes } from './modules/admin/index.js';
 import { backofficeRoutes } from './modules/backoffice/index.js';
@@ -74,6 +74,7 @@ export interface App {
 export async function prepareData(db: Database, config: Pick<Config, 'demo' | 'demoSignals'>): Promise<{ demoSeeded: number }> {
   await loadGeography(db, REFERENCE_DIR);
   await seedCatalog(db, REFERENCE_DIR);
+  await seedDirectory(db);
   if (config.demo) await seedDemoUsers(db);
   const demoSeeded = config.demo ? await seedDemoCases(db, config.demoSignals) : 0;
   return { demoSeeded };
@@ -190,7 +191,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     );
     return { sofia_cases_total: Number(rows[0].cases), sofia_mail_queued: Number(rows[0].mail_queued) };
   });
-  await casesRoutes(app, ctx);
+  await casesRoutes(app, ctx, {
+    homeAside: async (lang, now) => AnnouncementsBox({ lang, items: await currentAnnouncements(db.orm, now) }),
+  });
   await accountsRoutes(app, ctx);
   await documentsRoutes(app, ctx);
   await directoryRoutes(app, ctx);

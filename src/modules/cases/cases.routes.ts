@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { h } from 'preact';
+import { h, type VNode } from 'preact';
 import type { Ctx } from '../../platform/context.js';
 import { AppError, type ErrorCode, type FieldIssue } from '../../platform/errors/index.js';
 import { parseOrThrow } from '../../platform/errors/validation.js';
@@ -120,8 +120,13 @@ function formToInput(values: FormValues, kind: 'signal' | 'question', typeCatego
   };
 }
 
+/** What the app adds to the home page from other modules. */
+export interface CasesRouteOptions {
+  homeAside?: (lang: 'bg' | 'en', now: Date) => Promise<VNode | null>;
+}
+
 /** Pages and API of signals and questions: submit, track, map (CC-1..CC-6). */
-export async function casesRoutes(root: FastifyInstance, ctx: Ctx): Promise<void> {
+export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRouteOptions = {}): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const orm = ctx.db.orm;
   const mapSettings = { tileUrl: ctx.config.tileUrl, attribution: ctx.config.tileAttribution };
@@ -132,10 +137,14 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx): Promise<void
     const parsed = MapQuery.safeParse({ category: q.category || undefined, status: q.status || undefined, district: q.district || undefined });
     const filter: MapFilter = parsed.success ? parsed.data : { zoom: 12 };
     const page = Math.min(Math.max(1, Number(q.page) || 1), 10_000);
-    const [catalog, list] = await Promise.all([getCatalog(orm), listMapSignals(orm, filter, req.lang, ctx.now(), page)]);
+    const [catalog, list, aside] = await Promise.all([
+      getCatalog(orm),
+      listMapSignals(orm, filter, req.lang, ctx.now(), page),
+      opts.homeAside ? opts.homeAside(req.lang, ctx.now()) : Promise.resolve(null),
+    ]);
     const [lat, lon] = String(q.at ?? '').split(',').map(Number);
     const at = lat !== undefined && lon !== undefined && Math.abs(lat - 42.7) < 0.5 && Math.abs(lon - 23.3) < 0.5 ? { lat, lon } : undefined;
-    return html(reply, renderPage(HomePage({ ctx: pageCtx(req), catalog, filter, list: { ...list, page, pageSize: 20 }, map: mapSettings, at })));
+    return html(reply, renderPage(HomePage({ ctx: pageCtx(req), catalog, filter, list: { ...list, page, pageSize: 20 }, map: mapSettings, at, aside })));
   });
 
   for (const kind of ['signal', 'question'] as const) {

@@ -37,10 +37,12 @@ interface HomeProps {
   map: MapSettings;
   /** Open the map on this point (a signal's "see on the map" link). */
   at?: { lat: number; lon: number };
+  /** What other modules put on the home page: current announcements (CC-16). */
+  aside?: VNode | null;
 }
 
 /** The home page: tracking by number, the map of recent signals and its list twin (CC-5, CC-6). */
-export function HomePage({ ctx, catalog, filter, list, map, at }: HomeProps): VNode {
+export function HomePage({ ctx, catalog, filter, list, map, at, aside }: HomeProps): VNode {
   const t = translator(ctx.lang);
   const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
   const q = (page: number) => {
@@ -53,7 +55,7 @@ export function HomePage({ ctx, catalog, filter, list, map, at }: HomeProps): VN
     return s ? `/?${s}#signals-list` : '/#signals-list';
   };
   return (
-    <Layout ctx={ctx} title={t('home.title')} active="home" styles={MAP_ASSETS.styles} scripts={['/vendor/leaflet/leaflet.js', '/static/js/map.js']}>
+    <Layout ctx={ctx} title={t('home.title')} active="home" styles={[...MAP_ASSETS.styles, '/static/css/directory.css']} scripts={['/vendor/leaflet/leaflet.js', '/static/js/map.js']}>
       <section class="hero">
         <h1>{t('home.title')}</h1>
         <p class="lead">{t('home.lead')}</p>
@@ -66,6 +68,7 @@ export function HomePage({ ctx, catalog, filter, list, map, at }: HomeProps): VN
           </a>
         </p>
       </section>
+      {aside}
       <section class="track-grid" aria-label={t('home.trackSignal')}>
         <TrackForm t={t} id="track-signal" title={t('home.trackSignal')} kind="signal" />
         <TrackForm t={t} id="track-question" title={t('home.trackQuestion')} kind="question" />
