@@ -14,6 +14,7 @@ export const MESSAGES = {
   'user.mySubscriptions': { bg: 'Моите абонаменти', en: 'My subscriptions' },
   'user.newDocument': { bg: 'Писмо, жалба, заявление', en: 'Letter, complaint, request' },
   'user.staff': { bg: 'Служебен раздел', en: 'Staff area' },
+  'user.messages': { bg: 'Моите съобщения', en: 'My messages' },
   'user.admin': { bg: 'Администриране', en: 'Administration' },
   'user.account': { bg: 'Профил', en: 'Account' },
   'user.logout': { bg: 'Изход', en: 'Log out' },

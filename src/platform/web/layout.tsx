@@ -85,6 +85,9 @@ export function Layout({ ctx, title, children, styles = [], scripts = [], active
                       </li>
                     )}
                     <li>
+                      <a href="/messages">{t('user.messages')}</a>
+                    </li>
+                    <li>
                       <a href="/account">{t('user.account')}</a>
                     </li>
                     <li>
