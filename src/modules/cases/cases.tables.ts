@@ -80,6 +80,10 @@ export const cases = pgTable(
     index('cases_submitter_phone_idx').on(t.submitterPhone).where(sql`${t.submitterPhone} IS NOT NULL`),
     index('cases_submitter_email_idx').on(t.submitterEmail).where(sql`${t.submitterEmail} IS NOT NULL`),
     index('cases_updated_idx').on(t.updatedAt),
+    // The overview's "closed per week" (CC-7) reads only closed public cases.
+    index('cases_public_closed_idx')
+      .on(t.closedAt)
+      .where(sql`${t.isPublic} AND NOT ${t.hidden} AND ${t.closedAt} IS NOT NULL`),
     index('cases_public_recent_idx')
       .on(t.registeredAt)
       .where(sql`${t.isPublic} AND NOT ${t.hidden}`),

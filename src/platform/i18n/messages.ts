@@ -7,6 +7,8 @@ export const MESSAGES = {
   'nav.home': { bg: 'Начало', en: 'Home' },
   'nav.submitSignal': { bg: 'Подай сигнал', en: 'Report a problem' },
   'nav.askQuestion': { bg: 'Задай въпрос', en: 'Ask a question' },
+  'nav.overview': { bg: 'Обзор', en: 'Overview' },
+  'nav.directory': { bg: 'Справочник', en: 'Directory' },
   'nav.api': { bg: 'API', en: 'API' },
   'nav.main': { bg: 'Основна навигация', en: 'Main navigation' },
   'user.menu': { bg: 'Меню на потребителя', en: 'User menu' },

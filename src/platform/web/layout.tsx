@@ -19,7 +19,7 @@ interface LayoutProps {
   /** Extra stylesheets and scripts, for pages with a map. */
   styles?: string[];
   scripts?: string[];
-  active?: 'home' | 'signal' | 'question';
+  active?: 'home' | 'signal' | 'question' | 'overview' | 'directory';
 }
 
 /** The page frame: skip link, header with navigation and language switch, main, footer. */
@@ -27,10 +27,12 @@ export function Layout({ ctx, title, children, styles = [], scripts = [], active
   const t = translator(ctx.lang);
   const other: Lang = ctx.lang === 'bg' ? 'en' : 'bg';
   const switchHref = `/lang/${other}?back=${encodeURIComponent(ctx.path)}`;
-  const nav: [string, 'home' | 'signal' | 'question', string][] = [
+  const nav: [string, 'home' | 'signal' | 'question' | 'overview' | 'directory', string][] = [
     ['/', 'home', t('nav.home')],
     ['/signals/new', 'signal', t('nav.submitSignal')],
     ['/questions/new', 'question', t('nav.askQuestion')],
+    ['/overview', 'overview', t('nav.overview')],
+    ['/directory', 'directory', t('nav.directory')],
   ];
   return (
     <html lang={ctx.lang}>

@@ -1,0 +1,1 @@
+CREATE INDEX "cases_public_closed_idx" ON "cases" USING btree ("closed_at") WHERE "cases"."is_public" AND NOT "cases"."hidden" AND "cases"."closed_at" IS NOT NULL;
