@@ -127,18 +127,23 @@ function districtOptions(lang: Lang) {
     .sort((a, b) => a.name.localeCompare(b.name, lang));
 }
 
-function StaffNav({ lang, active }: { lang: Lang; active: 'inbox' | 'console' }): VNode {
+function StaffNav({ ctx, active }: { ctx: PageCtx; active: 'inbox' | 'console' }): VNode {
+  const lang = ctx.lang;
   return (
-    <nav aria-label={lang === 'bg' ? 'Служебен раздел' : 'Staff area'} class="pager">
+    <nav aria-label={lang === 'bg' ? 'Служебен раздел' : 'Staff area'} class="staff-nav">
       <a href="/staff" aria-current={active === 'inbox' ? 'page' : undefined}>
         {w(lang, 'inbox')}
       </a>
-      <a href="/staff/console" aria-current={active === 'console' ? 'page' : undefined}>
-        {w(lang, 'console')}
-      </a>
+      {ctx.user?.role === 'operator' && (
+        <a href="/staff/console" aria-current={active === 'console' ? 'page' : undefined}>
+          {w(lang, 'console')}
+        </a>
+      )}
     </nav>
   );
 }
+
+const STAFF_CSS = ['/static/css/staff.css'];
 
 function CaseTable({ rows, lang, now }: { rows: InboxRow[]; lang: Lang; now: Date }): VNode {
   return (
@@ -190,8 +195,8 @@ export function InboxPage({ ctx, catalog, filter, rows, total, counts, pageSize,
     return `/staff?${p.toString()}`;
   };
   return (
-    <Layout ctx={ctx} title={w(l, 'inbox')}>
-      <StaffNav lang={l} active="inbox" />
+    <Layout ctx={ctx} title={w(l, 'inbox')} styles={STAFF_CSS}>
+      <StaffNav ctx={ctx} active="inbox" />
       <h1>
         {w(l, 'inbox')}
         {unitName ? ` – ${unitName}` : ''}
@@ -325,8 +330,8 @@ export function StaffCasePage({ ctx, sc, issues, formError, done, redirectUnits,
   const err = (f: string) => issues.find((i) => i.field === f);
   const can = (a: string) => sc.allowed.has(a as never);
   return (
-    <Layout ctx={ctx} title={`${kindName(v.kind, l)} ${v.number}`}>
-      <StaffNav lang={l} active="inbox" />
+    <Layout ctx={ctx} title={`${kindName(v.kind, l)} ${v.number}`} styles={STAFF_CSS}>
+      <StaffNav ctx={ctx} active="inbox" />
       {done && (
         <p class="notice success" role="status">
           {w(l, 'done')}
@@ -614,8 +619,8 @@ export function ConsolePage(props: {
   const l = ctx.lang;
   const err = (f: string) => issues.find((i) => i.field === f);
   return (
-    <Layout ctx={ctx} title={w(l, 'console')}>
-      <StaffNav lang={l} active="console" />
+    <Layout ctx={ctx} title={w(l, 'console')} styles={STAFF_CSS}>
+      <StaffNav ctx={ctx} active="console" />
       <h1>{w(l, 'console')}</h1>
       {props.registered && (
         <div class="notice success" role="status">
@@ -630,7 +635,7 @@ export function ConsolePage(props: {
       )}
       <section class="card" aria-labelledby="find-title">
         <h2 id="find-title">{w(l, 'find')}</h2>
-        <form method="get" action="/staff/console">
+        <form method="get" action="/staff/console" class="filters">
           <div class="field">
             <label for="c-number">{w(l, 'number')}</label>
             <input id="c-number" name="number" value={props.query.number ?? ''} maxLength={40} />
