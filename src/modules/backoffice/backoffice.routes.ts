@@ -5,7 +5,7 @@ import type { Ctx } from '../../platform/context.js';
 import { AppError, type ErrorCode, type FieldIssue } from '../../platform/errors/index.js';
 import { parseOrThrow } from '../../platform/errors/validation.js';
 import { MAX_DOCUMENT_BYTES } from '../../platform/files/documents.js';
-import { formFields, requireRole } from '../../platform/web/guards.js';
+import { attachment, formFields, requireRole } from '../../platform/web/guards.js';
 import { toAppError } from '../../platform/web/http-errors.js';
 import { renderPage } from '../../platform/web/layout.js';
 import { pageCtx } from '../../platform/web/pages.js';
@@ -119,8 +119,7 @@ export async function backofficeRoutes(app: FastifyInstance, ctx: Ctx): Promise<
     const doc = sc?.view.documents.find((d) => d.id === id);
     const data = doc ? await ctx.files.get(`documents/${id}`) : null;
     if (!doc || !data) throw new AppError('NOT_FOUND');
-    const ascii = doc.filename.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
-    return reply.type(doc.mime).header('Cache-Control', 'private, no-store').header('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(doc.filename)}`).send(data);
+    return reply.type(doc.mime).header('Cache-Control', 'private, no-store').header('Content-Disposition', attachment(doc.filename)).send(data);
   });
 
   // ------------------------------------------------------------ operator console (CC-14)

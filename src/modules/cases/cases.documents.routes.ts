@@ -7,7 +7,7 @@ import type { Ctx } from '../../platform/context.js';
 import { AppError, type FieldIssue } from '../../platform/errors/index.js';
 import { parseOrThrow } from '../../platform/errors/validation.js';
 import { MAX_DOCUMENT_BYTES } from '../../platform/files/documents.js';
-import { formFields, requireUser } from '../../platform/web/guards.js';
+import { attachment, formFields, requireUser } from '../../platform/web/guards.js';
 import { toAppError } from '../../platform/web/http-errors.js';
 import { renderPage } from '../../platform/web/layout.js';
 import { pageCtx } from '../../platform/web/pages.js';
@@ -142,11 +142,10 @@ export async function documentsRoutes(root: FastifyInstance, ctx: Ctx): Promise<
     const { number, id } = req.params as { number: string; id: string };
     const file = await documentFor(ctx, user, number, id);
     if (!file) throw new AppError('NOT_FOUND');
-    const ascii = file.filename.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
     return reply
       .type(file.mime)
       .header('Cache-Control', 'private, no-store')
-      .header('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+      .header('Content-Disposition', attachment(file.filename))
       .send(file.data);
   });
 

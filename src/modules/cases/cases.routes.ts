@@ -8,6 +8,7 @@ import { parseOrThrow } from '../../platform/errors/validation.js';
 import { renderFragment, renderPage } from '../../platform/web/layout.js';
 import { pageCtx } from '../../platform/web/pages.js';
 import { toAppError } from '../../platform/web/http-errors.js';
+import { attachment } from '../../platform/web/guards.js';
 import { getCatalog, localName } from '../catalog/index.js';
 import { listMapSignals, mapClusters, nearbySignals } from './cases.map.js';
 import { isSubscribed } from './cases.documents.js';
@@ -228,10 +229,9 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
     const doc = view?.documents.find((d) => d.id === id);
     const data = doc ? await ctx.files.get(`documents/${id}`) : null;
     if (!doc || !data) throw new AppError('NOT_FOUND');
-    const ascii = doc.filename.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
     return reply
       .type(doc.mime)
-      .header('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(doc.filename)}`)
+      .header('Content-Disposition', attachment(doc.filename))
       .send(data);
   });
 

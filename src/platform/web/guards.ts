@@ -49,3 +49,9 @@ export function requireRole(req: FastifyRequest, ...roles: StaffRole[]): Session
   if (!(roles as string[]).includes(u.role)) throw new AppError('FORBIDDEN');
   return u;
 }
+
+/** The Content-Disposition of a download, with an ASCII fallback and the exact UTF-8 name (RFC 6266). */
+export function attachment(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
