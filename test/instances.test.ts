@@ -3,6 +3,7 @@ import type { App } from '../src/app.js';
 import { openDatabase, type Database } from '../src/platform/db/index.js';
 import { baseUrl, extraApp, testApp, testConfig, testDbUrl } from './harness.js';
 import { signalBody, types } from './factories.js';
+import { citizen } from './accounts.factories.js';
 
 describe('two app instances on one database', () => {
   let a: App;
@@ -40,5 +41,17 @@ describe('two app instances on one database', () => {
     const n = res[1]!.body.number as string;
     const seen = await fetch(`${urls[0]}/api/v1/cases/${encodeURIComponent(n)}`);
     expect(seen.status).toBe(200);
+  });
+
+  test('a session created on one instance is valid on the other, and logging out on one ends it on both', async () => {
+    const p = await citizen(a);
+    const login = await fetch(`${urls[0]}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ login: p.username, password: p.password }) });
+    expect(login.status).toBe(303);
+    const cookie = login.headers.getSetCookie().find((c) => c.includes('session_token='))!.split(';')[0]!;
+    const onB = await fetch(`${urls[1]}/api/v1/me`, { headers: { cookie } });
+    expect(onB.status).toBe(200);
+    expect((await onB.json()).username).toBe(p.username);
+    await fetch(`${urls[1]}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie } });
+    expect((await fetch(`${urls[0]}/api/v1/me`, { headers: { cookie } })).status).toBe(401);
   });
 });
