@@ -34,7 +34,7 @@ import { AnnouncementsBox, currentAnnouncements, directoryRoutes, seedDirectory 
 import { overviewRoutes } from './modules/overview/index.js';
 import { adminRoutes } from './modules/admin/index.js';
 import { backofficeRoutes } from './modules/backoffice/index.js';
-import { open311Routes } from './modules/open311/index.js';
+import { open311Routes, seedDemoApiKey } from './modules/open311/index.js';
 import { createAuth, sessionOnlyCookie, sharedSecret, type SessionUser } from './platform/auth/index.js';
 
 declare module 'fastify' {
@@ -75,7 +75,10 @@ export async function prepareData(db: Database, config: Pick<Config, 'demo' | 'd
   await loadGeography(db, REFERENCE_DIR);
   await seedCatalog(db, REFERENCE_DIR);
   await seedDirectory(db);
-  if (config.demo) await seedDemoUsers(db);
+  if (config.demo) {
+    await seedDemoUsers(db);
+    await seedDemoApiKey(db);
+  }
   const demoSeeded = config.demo ? await seedDemoCases(db, config.demoSignals) : 0;
   return { demoSeeded };
 }

@@ -1,6 +1,7 @@
 import { loadConfig } from './config.js';
 import { buildApp } from './app.js';
 import { DEMO_LOGINS } from './modules/accounts/index.js';
+import { DEMO_API_KEY } from './modules/open311/index.js';
 
 /** Starts the platform: `npm start`. */
 async function main(): Promise<void> {
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   if (config.demo) {
     lines.push('  demo data: on (demo signals over the last 90 days)', '  demo logins (demo mode only):');
     for (const d of DEMO_LOGINS) lines.push(`    ${d.role.padEnd(8)} ${d.username} / ${d.password}`);
+    lines.push(`  Open311: ${url}/open311/v2/discovery.json  demo api_key: ${DEMO_API_KEY}`);
   }
   console.log(lines.join('\n') + '\n');
 

@@ -27,6 +27,8 @@ const W = {
   messagesHint: { bg: 'Съобщение до потребител или до всички с дадена роля', en: 'A message to one user or to everyone with a role' },
   audit: { bg: 'Журнал на промените', en: 'Change log' },
   auditHint: { bg: 'Кой, кога, какво е променил – преглед и износ', en: 'Who changed what, when – view and export' },
+  apiKeys: { bg: 'Ключове за API (Open311)', en: 'API keys (Open311)' },
+  apiKeysHint: { bg: 'Ключове на външни приложения, които подават сигнали', en: 'Keys of client applications that submit signals' },
   directory: { bg: 'Справочник', en: 'Directory' },
   directoryHint: { bg: 'Функции, адреси, работно време и контакти', en: 'Functions, addresses, hours and contacts' },
   announcements: { bg: 'Съобщения за граждани', en: 'Announcements' },
@@ -277,6 +279,7 @@ export function DashboardPage({ ctx }: { ctx: PageCtx }): VNode {
     ['/admin/users', 'users', 'usersHint'],
     ['/admin/messages/new', 'messages', 'messagesHint'],
     ['/admin/audit', 'audit', 'auditHint'],
+    ['/admin/api-keys', 'apiKeys', 'apiKeysHint'],
   ];
   return (
     <Layout ctx={ctx} title={w(l, 'admin')} styles={['/static/css/admin.css']}>
