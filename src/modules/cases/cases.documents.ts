@@ -8,7 +8,8 @@ import { checkDocument, type CheckedDocument } from '../../platform/files/docume
 import { queueMail } from '../../platform/mail/index.js';
 import { noticeMail } from '../../platform/mail/notice.js';
 import { formatDateTime } from '../../platform/i18n/index.js';
-import { parseRegNumber, takeNumber } from '../../platform/register/index.js';
+import { parseRegNumber } from '../../platform/register/index.js';
+import { insertRegistered } from './cases.store.js';
 import { organisations, units } from '../catalog/catalog.tables.js';
 import { KINDS, STATUSES, kindOfRegister, staffMaySee, type CaseKind, type DocumentKind } from './cases.policy.js';
 import { caseUrl as caseUrlOf, loadView, type CaseView } from './cases.service.js';
@@ -104,16 +105,15 @@ export async function registerDocument(ctx: Ctx, sender: Sender, input: Document
   await Promise.all(checked.map((d, i) => ctx.files.put(`documents/${ids[i]}`, d.data)));
   const now = ctx.now();
   try {
+    const [unitName] = await ctx.db.orm.select({ bg: units.nameBg }).from(units).where(eq(units.id, input.unitId));
     return await ctx.db.orm.transaction(async (tx) => {
-      const reg = await takeNumber(tx, policy.register, now);
-      const [row] = await tx
-        .insert(cases)
-        .values({
+      const lang = sender.locale;
+      const bg = lang === 'bg';
+      const reg = await insertRegistered(tx, ctx.jobs, {
+        registerCode: policy.register,
+        at: now,
+        values: {
           kind: input.kind,
-          registerCode: reg.registerCode,
-          regYear: reg.year,
-          regSeq: reg.seq,
-          regNumber: reg.number,
           registeredAt: now,
           channel,
           status: 'pending',
@@ -129,35 +129,31 @@ export async function registerDocument(ctx: Ctx, sender: Sender, input: Document
           isPublic: false,
           unitId: input.unitId,
           updatedAt: now,
-        })
-        .returning({ id: cases.id });
-      await tx.insert(caseEvents).values({ caseId: row!.id, at: now, type: 'registered', statusTo: 'pending', isPublic: true, actorLabel: 'Деловодство' });
-      const [unitName] = await tx.select({ bg: units.nameBg }).from(units).where(eq(units.id, input.unitId));
-      await tx.insert(caseEvents).values({ caseId: row!.id, at: now, type: 'routed', isPublic: true, actorLabel: unitName?.bg ?? null });
-      if (checked.length) {
-        await tx.insert(caseFiles).values(
-          checked.map((d, i) => ({ id: ids[i]!, caseId: row!.id, kind: 'document', position: i, mime: d.mime, filename: d.filename, originalKind: d.type, bytes: d.data.length })),
-        );
-      }
-      const lang = sender.locale;
-      const bg = lang === 'bg';
-      if (sender.email) await queueMail(
-        tx,
-        ctx.jobs,
-        noticeMail({
-          to: sender.email,
-          lang,
-          template: 'document-registered',
-          subject: bg ? `${documentKindName(input.kind, 'bg')} № ${reg.number} е регистрирано` : `${documentKindName(input.kind, 'en')} ${reg.number} is registered`,
-          greeting: sender.firstName ? (bg ? `Здравейте, ${sender.firstName},` : `Dear ${sender.firstName},`) : bg ? 'Здравейте,' : 'Hello,',
-          paragraphs: [
-            bg ? `Вашият документ „${input.subject}“ е регистриран.` : `Your document “${input.subject}” is registered.`,
-            `${bg ? 'Входящ номер' : 'Registration number'}: ${reg.number}`,
-            `${bg ? 'Дата на регистрация' : 'Registered on'}: ${formatDateTime(now, lang)}`,
-          ],
-          link: { label: bg ? 'Отворете документа (след вход в профила)' : 'Open the document (after logging in)', url: `${ctx.config.publicBaseUrl}${myCaseUrl(reg.number)}` },
-        }),
-      );
+        },
+        events: [
+          { at: now, type: 'registered', statusTo: 'pending', isPublic: true, actorLabel: 'Деловодство' },
+          { at: now, type: 'routed', isPublic: true, actorLabel: unitName?.bg ?? null },
+        ],
+        files: checked.map((d, i) => ({ id: ids[i]!, kind: 'document', position: i, mime: d.mime, filename: d.filename, originalKind: d.type, bytes: d.data.length })),
+        mails: (number) =>
+          sender.email
+            ? [
+                noticeMail({
+                  to: sender.email,
+                  lang,
+                  template: 'document-registered',
+                  subject: bg ? `${documentKindName(input.kind, 'bg')} № ${number} е регистрирано` : `${documentKindName(input.kind, 'en')} ${number} is registered`,
+                  greeting: sender.firstName ? (bg ? `Здравейте, ${sender.firstName},` : `Dear ${sender.firstName},`) : bg ? 'Здравейте,' : 'Hello,',
+                  paragraphs: [
+                    bg ? `Вашият документ „${input.subject}“ е регистриран.` : `Your document “${input.subject}” is registered.`,
+                    `${bg ? 'Входящ номер' : 'Registration number'}: ${number}`,
+                    `${bg ? 'Дата на регистрация' : 'Registered on'}: ${formatDateTime(now, lang)}`,
+                  ],
+                  link: { label: bg ? 'Отворете документа (след вход в профила)' : 'Open the document (after logging in)', url: `${ctx.config.publicBaseUrl}${myCaseUrl(number)}` },
+                }),
+              ]
+            : [],
+      });
       return { number: reg.number, registeredAt: now };
     });
   } catch (err) {

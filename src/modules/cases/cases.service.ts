@@ -5,8 +5,8 @@ import type { Orm } from '../../platform/db/index.js';
 import { AppError, type FieldIssue, type Lang } from '../../platform/errors/index.js';
 import { processPhoto, type ProcessedPhoto } from '../../platform/files/images.js';
 import { districts, locate, neighbourhoods } from '../../platform/geo/index.js';
-import { queueMail } from '../../platform/mail/index.js';
-import { parseRegNumber, takeNumber } from '../../platform/register/index.js';
+import { parseRegNumber } from '../../platform/register/index.js';
+import { insertRegistered } from './cases.store.js';
 import { getCatalog, localName, type CatalogType } from '../catalog/index.js';
 import { caseTypes, categories, units } from '../catalog/catalog.tables.js';
 import { validateExtra } from './cases.extra.js';
@@ -99,15 +99,11 @@ export async function submitCase(
   const now = ctx.now();
   try {
     return await ctx.db.orm.transaction(async (tx) => {
-      const reg = await takeNumber(tx, policy.register, now);
-      const [row] = await tx
-        .insert(cases)
-        .values({
+      const reg = await insertRegistered(tx, ctx.jobs, {
+        registerCode: policy.register,
+        at: now,
+        values: {
           kind: input.kind,
-          registerCode: reg.registerCode,
-          regYear: reg.year,
-          regSeq: reg.seq,
-          regNumber: reg.number,
           registeredAt: now,
           channel,
           categoryId: category!.id,
@@ -136,53 +132,41 @@ export async function submitCase(
           organisationId: route.organisationId,
           photoCount: processed.length,
           updatedAt: now,
-        })
-        .returning({ id: cases.id });
-      const id = row!.id;
-      await tx.insert(caseEvents).values({
-        caseId: id,
-        at: now,
-        type: 'registered',
-        statusTo: 'pending',
-        isPublic: true,
-        actorLabel: CONTACT_CENTER.bg,
+        },
+        events: [
+          { at: now, type: 'registered', statusTo: 'pending', isPublic: true, actorLabel: CONTACT_CENTER.bg },
+          // The public history says at once who has it (CC-9): a unit or an organisation, never a person.
+          { at: now, type: 'routed', isPublic: true, actorLabel: route.label.bg, text: null },
+        ],
+        files: processed.map((p, i) => ({
+          id: fileIds[i]!,
+          kind: 'photo',
+          position: i,
+          mime: 'image/jpeg',
+          originalKind: p.kind,
+          width: p.width,
+          height: p.height,
+          bytes: p.bytes,
+        })),
+        mails: (number) =>
+          input.email
+            ? [
+                confirmationMail({
+                  to: input.email,
+                  lang: input.lang,
+                  kind: input.kind,
+                  number,
+                  registeredAt: now,
+                  category: category ? localName(category, input.lang) : '',
+                  type: type ? localName(type, input.lang) : '',
+                  privateUrl: `${ctx.config.publicBaseUrl}/p/${token}`,
+                  publicUrl: `${ctx.config.publicBaseUrl}${caseUrl(number)}`,
+                  name: input.name ?? null,
+                }),
+              ]
+            : [],
       });
-      // The public history says at once who has it (CC-9): a unit or an organisation, never a person.
-      await tx.insert(caseEvents).values({ caseId: id, at: now, type: 'routed', isPublic: true, actorLabel: route.label.bg, text: null });
-      if (processed.length) {
-        await tx.insert(caseFiles).values(
-          processed.map((p, i) => ({
-            id: fileIds[i]!,
-            caseId: id,
-            kind: 'photo',
-            position: i,
-            mime: 'image/jpeg',
-            originalKind: p.kind,
-            width: p.width,
-            height: p.height,
-            bytes: p.bytes,
-          })),
-        );
-      }
-      if (input.email) {
-        const lang = input.lang;
-        await queueMail(
-          tx,
-          ctx.jobs,
-          confirmationMail({
-            to: input.email,
-            lang,
-            kind: input.kind,
-            number: reg.number,
-            registeredAt: now,
-            category: category ? localName(category, lang) : '',
-            type: type ? localName(type, lang) : '',
-            privateUrl: `${ctx.config.publicBaseUrl}/p/${token}`,
-            publicUrl: `${ctx.config.publicBaseUrl}${caseUrl(reg.number)}`,
-            name: input.name ?? null,
-          }),
-        );
-      }
+      const id = reg.id;
       return { id, number: reg.number, registeredAt: now, kind: input.kind, anonymous, token };
     });
   } catch (err) {

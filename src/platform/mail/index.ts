@@ -1,6 +1,6 @@
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, type SQL } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
-import type { Database, Tx } from '../db/index.js';
+import { txExecutor, type Database, type Tx } from '../db/index.js';
 import type { Jobs } from '../jobs/index.js';
 import { mailOutbox } from './mail.tables.js';
 
@@ -26,6 +26,27 @@ export async function queueMail(tx: Tx, jobs: Jobs, msg: MailMessage): Promise<n
   const [row] = await tx.insert(mailOutbox).values(msg).returning({ id: mailOutbox.id });
   await jobs.send(MAIL_QUEUE, { id: row!.id }, { tx });
   return row!.id;
+}
+
+/**
+ * For an email whose text is finished in SQL later in the same transaction (a registration
+ * number taken in the statement that stores it): reserves outbox ids and queues their delivery
+ * now; `outboxRows` writes the rows. A job never finds its row missing: both commit together.
+ */
+export async function reserveMail(tx: Tx, jobs: Jobs, count: number): Promise<number[]> {
+  if (count === 0) return [];
+  const { rows } = await txExecutor(tx).executeSql("SELECT nextval(pg_get_serial_sequence('mail_outbox', 'id'))::bigint AS id FROM generate_series(1, $1::int)", [count]);
+  const ids = rows.map((r: { id: string | number }) => Number(r.id));
+  for (const id of ids) await jobs.send(MAIL_QUEUE, { id }, { tx });
+  return ids;
+}
+
+/** The INSERT of reserved outbox rows, to embed in a statement; `fill` finishes each text in SQL. */
+export function outboxRows(tx: Tx, rows: { id: number; msg: MailMessage }[], fill: (text: string) => SQL) {
+  return tx
+    .insert(mailOutbox)
+    .overridingSystemValue()
+    .values(rows.map(({ id, msg }) => ({ id, to: msg.to, lang: msg.lang, template: msg.template, subject: fill(msg.subject), text: fill(msg.text), html: fill(msg.html) })));
 }
 
 /** Delivers queued emails: over SMTP when configured, otherwise they stay readable in the outbox. */

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { registerCounters } from './register.tables.js';
 
@@ -47,20 +47,53 @@ export function parseRegNumber(input: string): { yy: number; registerCode: strin
 }
 
 /**
- * Takes the next number of a register for the year of `at`. Call it as the last statement
- * before commit: the counter row stays locked until the transaction ends, which is what makes
- * the numbers gap-free across processes, and the shorter that lock, the more submissions per second.
+ * Stands for the sequence part of a number not yet taken, in texts written before it is (an
+ * email stored in the same statement). URL-safe and HTML-safe, so it survives encoding unchanged.
  */
-export async function takeNumber(tx: Tx, registerCode: string, at: Date): Promise<RegNumber> {
+export const SEQ_PLACEHOLDER = '~0seq0~';
+
+/** A number about to be taken: its register and year, and its text with SEQ_PLACEHOLDER for the sequence. */
+export interface PendingNumber {
+  registerCode: string;
+  year: number;
+  text: string;
+}
+
+/** The number a document registered at `at` will get, with the sequence still a placeholder. */
+export function pendingNumber(registerCode: string, at: Date): PendingNumber {
   const year = sofiaYear(at);
-  const rows = await tx
+  return { registerCode, year, text: `${REGISTER_PREFIX}${String(year % 100).padStart(2, '0')}-${registerCode}-${SEQ_PLACEHOLDER}` };
+}
+
+/**
+ * The counter step as the `n` member of a WITH statement, for registering a document in one
+ * statement: the counter row is locked from this statement until COMMIT, so doing every insert
+ * in the same statement keeps that lock to one round trip (bench finding: with the number taken
+ * first and five more statements after it, submissions queued on the lock at ~230/s).
+ */
+export function counterStep(tx: Tx, p: PendingNumber) {
+  return tx
     .insert(registerCounters)
-    .values({ registerCode, year, lastValue: 1 })
+    .values({ registerCode: p.registerCode, year: p.year, lastValue: 1 })
     .onConflictDoUpdate({
       target: [registerCounters.registerCode, registerCounters.year],
       set: { lastValue: sql`${registerCounters.lastValue} + 1` },
     })
-    .returning({ seq: registerCounters.lastValue });
-  const seq = rows[0]!.seq;
-  return { registerCode, year, seq, number: formatRegNumber(registerCode, year, seq) };
+    .returning({ lastValue: registerCounters.lastValue });
+}
+
+/** Inside such a statement: the sequence just taken. */
+export const takenSeq: SQL = sql`(SELECT last_value FROM n)`;
+
+// As formatRegNumber: at least six digits (lpad alone would cut a seventh).
+const takenSeqText = sql`lpad((SELECT last_value FROM n)::text, greatest(6, length((SELECT last_value FROM n)::text)), '0')`;
+
+/** Inside such a statement: the whole number just taken. */
+export function takenNumber(p: PendingNumber): SQL {
+  return withTakenSeq(p.text);
+}
+
+/** Inside such a statement: a text with the placeholder replaced by the six-digit sequence just taken. */
+export function withTakenSeq(text: string): SQL {
+  return sql`replace(${text}, ${SEQ_PLACEHOLDER}, ${takenSeqText})`;
 }
