@@ -20,6 +20,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string;
     requests?: RequestSpec[];
+    /** Requests per second from all connections together (open-loop pacing). */
+    overallRate?: number;
   }
 
   interface Histogram {

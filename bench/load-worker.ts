@@ -8,13 +8,21 @@ async function fire(spec: LoadSpec): Promise<LoadResult> {
   const paths = spec.paths;
   // autocannon spreads each request over its defaults: a key set to undefined would erase a default.
   const request: RequestSpec = { method: spec.method, path: paths ? paths[0] : spec.path };
+  const headers: Record<string, string> = { ...(spec.headers ?? {}) };
   if (spec.body) {
     request.body = spec.body;
-    request.headers = { 'content-type': 'application/json' };
+    headers['content-type'] = spec.contentType ?? 'application/json';
   }
+  if (Object.keys(headers).length) request.headers = headers;
   // A fresh number per request, so the database reads rows and pages rather than one hot row.
   if (paths) request.setupRequest = (req) => ({ ...req, path: paths[Math.floor(Math.random() * paths.length)] });
-  const r = await autocannon({ url: spec.origin, connections: spec.connections, duration: spec.seconds, requests: [request] });
+  const r = await autocannon({
+    url: spec.origin,
+    connections: spec.connections,
+    duration: spec.seconds,
+    requests: [request],
+    ...(spec.rate ? { overallRate: spec.rate } : {}),
+  });
   const statuses: Record<string, number> = {};
   for (const [code, s] of Object.entries(r.statusCodeStats)) statuses[code] = s.count;
   return {

@@ -9,8 +9,14 @@ export interface LoadSpec {
   path?: string;
   paths?: string[];
   body?: string;
+  /** Content type of `body` (default JSON). */
+  contentType?: string;
+  /** Extra request headers (a session cookie). */
+  headers?: Record<string, string>;
   connections: number;
   seconds: number;
+  /** Paced to this many requests per second in all (latency at a given load); unset: as fast as answered. */
+  rate?: number;
 }
 
 /** What autocannon measured for one load test. */

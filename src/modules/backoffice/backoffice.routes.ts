@@ -36,6 +36,7 @@ export async function backofficeRoutes(app: FastifyInstance, ctx: Ctx): Promise<
       return Number.isInteger(n) && n > 0 && n <= max ? n : undefined;
     };
     const filter: InboxFilter = {
+      state: q.state === 'closed' || q.state === 'all' ? q.state : 'open',
       status: q.status && /^[a-z_]{1,20}$/.test(q.status) ? q.status : undefined,
       category: num(q.category, 1e6),
       district: num(q.district, 1e6),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.js';
 import type { Orm, Tx } from '../../platform/db/index.js';
 import type { SessionUser } from '../../platform/auth/index.js';
@@ -14,6 +14,8 @@ import { organisations, units } from '../catalog/catalog.tables.js';
 import {
   STATUSES,
   callTransfers,
+  isStatus,
+  mapChanged,
   caseEvents,
   caseFiles,
   cases,
@@ -290,6 +292,7 @@ export async function act(ctx: Ctx, user: SessionUser, number: string, action: E
     await Promise.all(fileIds.map((id) => ctx.files.remove(`documents/${id}`).catch(() => undefined)));
     throw err;
   }
+  mapChanged();
 }
 
 type CaseRow = typeof cases.$inferSelect;
@@ -344,6 +347,8 @@ async function notify(tx: Tx, ctx: Ctx, c: CaseRow, ev: { statusTo: CaseStatus |
 
 /** The inbox filters. */
 export interface InboxFilter {
+  /** Open work (the default), closed cases, or both; a status narrows it further. */
+  state: 'open' | 'closed' | 'all';
   status?: string;
   category?: number;
   district?: number;
@@ -381,26 +386,47 @@ function words(q: string): string[] {
   return list.length ? list : [`%${q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`];
 }
 
-/** A unit's inbox: its cases and its sub-units', filtered, oldest first, with counts per status. */
-export async function inbox(ctx: Ctx, user: SessionUser, f: InboxFilter): Promise<{ rows: InboxRow[]; total: number; counts: Record<string, number>; pageSize: number }> {
+/** How far back the inbox counts closed cases: the unit's recent output, not its whole history. */
+export const CLOSED_COUNT_DAYS = 30;
+
+/** Counts per status in an inbox: every open case, and the cases closed in the last CLOSED_COUNT_DAYS days. */
+export interface InboxCounts {
+  open: Record<string, number>;
+  closedRecently: Record<string, number>;
+}
+
+/**
+ * A unit's inbox (CC-10): its cases and its sub-units', filtered, oldest first, with counts per
+ * status. At city scale a district administration holds ~180,000 cases of which ~10,000 are
+ * open: the default view and the counts read only partial indexes of open and recently closed
+ * cases (bench finding: counting every case of the unit per request took 290 ms).
+ */
+export async function inbox(ctx: Ctx, user: SessionUser, f: InboxFilter): Promise<{ rows: InboxRow[]; total: number; counts: InboxCounts; pageSize: number }> {
   const orm = ctx.db.orm;
   const subUnits = [...(await unitWithSubUnits(orm, user.unitId))];
-  if (!subUnits.length) return { rows: [], total: 0, counts: {}, pageSize: PAGE };
+  const noCounts = { open: {}, closedRecently: {} };
+  if (!subUnits.length) return { rows: [], total: 0, counts: noCounts, pageSize: PAGE };
   const scope = inArray(cases.unitId, subUnits);
   const conds: SQL[] = [scope];
+  const q = f.q?.trim();
+  const byNumber = q ? whereNumber(q) : null;
+  // A number is looked up whatever its state: the caller has it in hand.
+  if (!byNumber) {
+    if (f.status && isStatus(f.status)) conds.push(STATUSES[f.status].open ? isNull(cases.closedAt) : isNotNull(cases.closedAt));
+    else if (f.state === 'open') conds.push(isNull(cases.closedAt));
+    else if (f.state === 'closed') conds.push(isNotNull(cases.closedAt));
+  }
   if (f.status) conds.push(eq(cases.status, f.status));
   if (f.category) conds.push(eq(cases.categoryId, f.category));
   if (f.district) conds.push(eq(cases.districtId, f.district));
   if (f.olderThanDays) conds.push(lte(cases.registeredAt, new Date(ctx.now().getTime() - f.olderThanDays * 86400_000)));
   if (f.assignee === 'me') conds.push(eq(cases.assigneeId, user.id));
   if (f.assignee === 'none') conds.push(isNull(cases.assigneeId));
-  const q = f.q?.trim();
-  if (q) {
-    const byNumber = whereNumber(q);
-    conds.push(byNumber ?? and(...words(q).map((w) => or(ilike(cases.address, w), ilike(cases.description, w), ilike(cases.subject, w))!))!);
-  }
+  if (q) conds.push(byNumber ?? and(...words(q).map((w) => or(ilike(cases.address, w), ilike(cases.description, w), ilike(cases.subject, w))!))!);
   const where = and(...conds)!;
-  const [rows, [tot], counts] = await Promise.all([
+  const plainOpen = f.state === 'open' && !f.status && !f.category && !f.district && !f.olderThanDays && !f.assignee && !q;
+  const since = new Date(ctx.now().getTime() - CLOSED_COUNT_DAYS * 86400_000);
+  const [rows, tot, open, closed] = await Promise.all([
     orm
       .select({
         number: cases.regNumber,
@@ -408,7 +434,7 @@ export async function inbox(ctx: Ctx, user: SessionUser, f: InboxFilter): Promis
         status: cases.status,
         registeredAt: cases.registeredAt,
         subject: cases.subject,
-        description: cases.description,
+        description: sql<string>`left(${cases.description}, 160)`,
         address: cases.address,
         categoryId: cases.categoryId,
         districtId: cases.districtId,
@@ -420,15 +446,21 @@ export async function inbox(ctx: Ctx, user: SessionUser, f: InboxFilter): Promis
       .orderBy(f.sort === 'newest' ? desc(cases.registeredAt) : asc(cases.registeredAt), asc(cases.id))
       .limit(PAGE)
       .offset((f.page - 1) * PAGE),
-    orm.select({ n: count() }).from(cases).where(where),
-    orm.select({ status: cases.status, n: count() }).from(cases).where(scope).groupBy(cases.status),
+    // The open view's total is the sum of the open counts: no second pass over the same rows.
+    plainOpen ? Promise.resolve(null) : orm.select({ n: count() }).from(cases).where(where),
+    orm.select({ status: cases.status, n: count() }).from(cases).where(and(scope, isNull(cases.closedAt))).groupBy(cases.status),
+    orm
+      .select({ status: cases.status, n: count() })
+      .from(cases)
+      .where(and(scope, isNotNull(cases.closedAt), gte(cases.closedAt, since)))
+      .groupBy(cases.status),
   ]);
-  return {
-    rows: rows.map((r) => ({ ...r, description: r.description.slice(0, 160) })),
-    total: Number(tot?.n ?? 0),
-    counts: Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])),
-    pageSize: PAGE,
+  const counts: InboxCounts = {
+    open: Object.fromEntries(open.map((c) => [c.status, Number(c.n)])),
+    closedRecently: Object.fromEntries(closed.map((c) => [c.status, Number(c.n)])),
   };
+  const total = tot ? Number(tot[0]?.n ?? 0) : Object.values(counts.open).reduce((a, b) => a + b, 0);
+  return { rows, total, counts, pageSize: PAGE };
 }
 
 // ---------------------------------------------------------------- operator console (CC-14)

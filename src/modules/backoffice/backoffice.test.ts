@@ -404,7 +404,22 @@ describe('the operator console (CC-14)', () => {
     const words = await app.app.inject({ url: `/staff?q=${enc('капак на шахта')}`, headers: { cookie: officer.cookie } });
     expect(words.body).toContain(b);
     expect(words.body).not.toContain(a);
-    const junk = await app.app.inject({ url: '/staff?status=%27;drop&category=abc&older=-5&page=0', headers: { cookie: officer.cookie } });
+    // Open work by default; a closed case leaves it, is counted among the recently closed, and is one click away.
+    const c = await signalAt(P['19']!, { description: 'Изгоряла лампа' });
+    const before = await app.app.inject({ url: '/staff', headers: { cookie: officer.cookie } });
+    const closedBefore = Number(/Приключени за последните 30 дни<\/a>: (\d+)/.exec(before.body)?.[1]);
+    await post(app, `/staff/cases/${enc(c)}/status`, { status: 'closed' }, { cookie: officer.cookie });
+    const open = await app.app.inject({ url: '/staff', headers: { cookie: officer.cookie } });
+    expect(open.body).toContain(a);
+    expect(open.body).not.toContain(c);
+    expect(Number(/Приключени за последните 30 дни<\/a>: (\d+)/.exec(open.body)?.[1])).toBe(closedBefore + 1);
+    expect((await app.app.inject({ url: '/staff?state=closed', headers: { cookie: officer.cookie } })).body).toContain(c);
+    const both = await app.app.inject({ url: '/staff?state=all', headers: { cookie: officer.cookie } });
+    expect(both.body).toContain(c);
+    expect(both.body).toContain(a);
+    // A number is found whatever its state.
+    expect((await app.app.inject({ url: `/staff?q=${enc(c)}`, headers: { cookie: officer.cookie } })).body).toContain('Намерени: 1');
+    const junk = await app.app.inject({ url: '/staff?status=%27;drop&state=nope&category=abc&older=-5&page=0', headers: { cookie: officer.cookie } });
     expect(junk.statusCode).toBe(200);
     const other = await staff(app, 'officer', 'R09-ADM');
     expect((await app.app.inject({ url: `/staff?q=${enc(a)}`, headers: { cookie: other.cookie } })).body).toContain('Намерени: 0');

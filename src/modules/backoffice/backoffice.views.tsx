@@ -7,7 +7,7 @@ import { DISTRICT_NAMES } from '../../platform/geo/index.js';
 import { localName, type Catalog } from '../catalog/index.js';
 import { STATUSES, STATUS_CODES, StatusBadge, documentKindName, eventLabel, type CaseView } from '../cases/index.js';
 import { translator } from '../../platform/i18n/index.js';
-import type { InboxFilter, InboxRow, StaffCase } from './backoffice.service.js';
+import { CLOSED_COUNT_DAYS, type InboxCounts, type InboxFilter, type InboxRow, type StaffCase } from './backoffice.service.js';
 
 const W = {
   inbox: { bg: 'Входяща кутия', en: 'Inbox' },
@@ -27,6 +27,11 @@ const W = {
   newest: { bg: 'Най-новите първо', en: 'Newest first' },
   show: { bg: 'Покажи', en: 'Show' },
   all: { bg: 'Всички', en: 'All' },
+  state: { bg: 'Състояние', en: 'State' },
+  openCases: { bg: 'Отворени', en: 'Open' },
+  closedCases: { bg: 'Приключени', en: 'Closed' },
+  closedRecently: { bg: 'Приключени за последните {n} дни', en: 'Closed in the last {n} days' },
+  allStates: { bg: 'Отворени и приключени', en: 'Open and closed' },
   found: { bg: 'Намерени: {n}', en: 'Found: {n}' },
   number: { bg: 'Номер', en: 'Number' },
   registered: { bg: 'Регистриран', en: 'Registered' },
@@ -185,12 +190,12 @@ function CaseTable({ rows, lang, now }: { rows: InboxRow[]; lang: Lang; now: Dat
 }
 
 /** The unit inbox (CC-10): filters, counts per status, oldest first. */
-export function InboxPage({ ctx, catalog, filter, rows, total, counts, pageSize, unitName, now }: { ctx: PageCtx; catalog: Catalog; filter: InboxFilter; rows: InboxRow[]; total: number; counts: Record<string, number>; pageSize: number; unitName: string | null; now: Date }): VNode {
+export function InboxPage({ ctx, catalog, filter, rows, total, counts, pageSize, unitName, now }: { ctx: PageCtx; catalog: Catalog; filter: InboxFilter; rows: InboxRow[]; total: number; counts: InboxCounts; pageSize: number; unitName: string | null; now: Date }): VNode {
   const l = ctx.lang;
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const qs = (page: number) => {
     const p = new URLSearchParams();
-    for (const [k, v] of Object.entries({ status: filter.status, category: filter.category, district: filter.district, older: filter.olderThanDays, assignee: filter.assignee, q: filter.q, sort: filter.sort })) if (v) p.set(k, String(v));
+    for (const [k, v] of Object.entries({ state: filter.state === 'open' ? undefined : filter.state, status: filter.status, category: filter.category, district: filter.district, older: filter.olderThanDays, assignee: filter.assignee, q: filter.q, sort: filter.sort })) if (v) p.set(k, String(v));
     p.set('page', String(page));
     return `/staff?${p.toString()}`;
   };
@@ -205,24 +210,57 @@ export function InboxPage({ ctx, catalog, filter, rows, total, counts, pageSize,
         <p class="notice">{w(l, 'noUnit')}</p>
       ) : (
         <>
-          <ul class="status-counts">
-            <li>
-              <a href="/staff">{w(l, 'all')}</a>: {Object.values(counts).reduce((a, b) => a + b, 0)}
-            </li>
-            {STATUS_CODES.filter((s) => counts[s]).map((s) => (
+          <div class="status-counts-groups">
+            <ul class="status-counts" aria-label={w(l, 'openCases')}>
               <li>
-                <a href={`/staff?status=${s}`} aria-current={filter.status === s ? 'true' : undefined}>
-                  {STATUSES[s][l]}
+                <a href="/staff" aria-current={filter.state === 'open' && !filter.status ? 'true' : undefined}>
+                  {w(l, 'openCases')}
                 </a>
-                : {counts[s]}
+                : {Object.values(counts.open).reduce((a, b) => a + b, 0)}
               </li>
-            ))}
-          </ul>
+              {STATUS_CODES.filter((s) => STATUSES[s].open && counts.open[s]).map((s) => (
+                <li>
+                  <a href={`/staff?status=${s}`} aria-current={filter.status === s ? 'true' : undefined}>
+                    {STATUSES[s][l]}
+                  </a>
+                  : {counts.open[s]}
+                </li>
+              ))}
+            </ul>
+            <ul class="status-counts" aria-label={w(l, 'closedRecently', { n: CLOSED_COUNT_DAYS })}>
+              <li>
+                <a href="/staff?state=closed&sort=newest" aria-current={filter.state === 'closed' && !filter.status ? 'true' : undefined}>
+                  {w(l, 'closedRecently', { n: CLOSED_COUNT_DAYS })}
+                </a>
+                : {Object.values(counts.closedRecently).reduce((a, b) => a + b, 0)}
+              </li>
+              {STATUS_CODES.filter((s) => !STATUSES[s].open && counts.closedRecently[s]).map((s) => (
+                <li>
+                  <a href={`/staff?status=${s}&sort=newest`} aria-current={filter.status === s ? 'true' : undefined}>
+                    {STATUSES[s][l]}
+                  </a>
+                  : {counts.closedRecently[s]}
+                </li>
+              ))}
+            </ul>
+          </div>
           <form method="get" action="/staff" class="card filters">
             <h2>{w(l, 'filters')}</h2>
             <div class="field">
               <label for="f-q">{w(l, 'search')}</label>
               <input id="f-q" name="q" type="search" value={filter.q ?? ''} maxLength={200} />
+            </div>
+            <div class="field">
+              <label for="f-state">{w(l, 'state')}</label>
+              <select id="f-state" name="state">
+                <option value="open">{w(l, 'openCases')}</option>
+                <option value="closed" selected={filter.state === 'closed'}>
+                  {w(l, 'closedCases')}
+                </option>
+                <option value="all" selected={filter.state === 'all'}>
+                  {w(l, 'allStates')}
+                </option>
+              </select>
             </div>
             <div class="field">
               <label for="f-status">{w(l, 'status')}</label>

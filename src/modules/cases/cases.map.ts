@@ -45,13 +45,56 @@ export type MapFeature = {
     | { cluster: false; number: string; url: string; status: string; statusLabel: string; category: string; type: string; registeredAt: string };
 };
 
+/** The map's answer: clusters and single signals, and how many signals they stand for. */
+export type MapAnswer = { type: 'FeatureCollection'; features: MapFeature[]; total: number };
+
+// Below this zoom an answer aggregates thousands of signals (the whole city at zoom 11: ~11,000 at
+// city scale, 10 ms of the database each time) and everyone looking at that part of the city asks
+// the same: answers are kept for a few seconds, keyed by the area snapped to the zoom's tiles.
+const CACHE_BELOW_ZOOM = 15;
+const CACHE_MS = 15_000;
+const CACHE_MAX = 500;
+const cache = new Map<string, { until: number; answer: Promise<MapAnswer> }>();
+let generation = 0;
+
+/**
+ * Tells the map that public signals changed in this process (a submission, a status, a hidden
+ * signal): its cached answers are dropped. Other instances' answers age out within CACHE_MS, the
+ * same order as the 30 s the browser may keep them (Cache-Control).
+ */
+export function mapChanged(): void {
+  generation++;
+  cache.clear();
+}
+
+/** The area widened to whole tiles of the zoom, so that nearby views share one cached answer. */
+function snapToTiles([w, s, e, n]: [number, number, number, number], zoom: number): [number, number, number, number] {
+  const step = 360 / 2 ** zoom;
+  const snap = (v: number, up: boolean) => Number(((up ? Math.ceil(v / step) : Math.floor(v / step)) * step).toFixed(6));
+  return [Math.max(-180, snap(w, false)), Math.max(-90, snap(s, false)), Math.min(180, snap(e, true)), Math.min(90, snap(n, true))];
+}
+
 /**
  * Clusters the public signals of the last 30 days inside the requested area on the server,
  * in a grid that matches the zoom, so the browser gets at most a few hundred features however
  * many signals there are.
  */
-export async function mapClusters(orm: Orm, f: MapFilter, lang: 'bg' | 'en', now: Date): Promise<{ type: 'FeatureCollection'; features: MapFeature[]; total: number }> {
-  const [w, s, e, n] = bboxOf(f);
+export async function mapClusters(orm: Orm, f: MapFilter, lang: 'bg' | 'en', now: Date): Promise<MapAnswer> {
+  if (f.zoom >= CACHE_BELOW_ZOOM) return computeClusters(orm, f, bboxOf(f), lang, now);
+  const box = snapToTiles(bboxOf(f), f.zoom);
+  const key = JSON.stringify([generation, f.zoom, box, f.category ?? null, f.status ?? null, f.district ?? null, lang]);
+  const hit = cache.get(key);
+  const t = Date.now();
+  if (hit && hit.until > t) return hit.answer;
+  // Concurrent askers of the same area share one query; a failed one is not kept.
+  const answer = computeClusters(orm, f, box, lang, now);
+  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+  cache.set(key, { until: t + CACHE_MS, answer });
+  answer.catch(() => cache.delete(key));
+  return answer;
+}
+
+async function computeClusters(orm: Orm, f: MapFilter, [w, s, e, n]: [number, number, number, number], lang: 'bg' | 'en', now: Date): Promise<MapAnswer> {
   const where = and(recentPublicSignals(f, now), sql`${cases.location} && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)`)!;
   const zoom = f.zoom;
   type Row = { n: number; lon: number; lat: number; id: number };

@@ -13,3 +13,4 @@ export { StatusBadge, eventLabel } from './cases.views.js';
 export { callTransfers, serviceMessages, announcements } from './cases.tables.js';
 export { DOCUMENT_KINDS, STATUS_CODES, isStatus, kindOfRegister, type CaseKind, type CaseStatus } from './cases.policy.js';
 export { SubmitCaseBody } from './cases.schemas.js';
+export { mapChanged } from './cases.map.js';
