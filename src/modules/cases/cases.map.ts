@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
+import { cached, publicDataChanged, publicDataKey, TtlCache } from '../../platform/cache/index.js';
 import type { Orm } from '../../platform/db/index.js';
 import { districts } from '../../platform/geo/index.js';
 import { caseTypes, categories } from '../catalog/catalog.tables.js';
@@ -52,19 +53,15 @@ export type MapAnswer = { type: 'FeatureCollection'; features: MapFeature[]; tot
 // city scale, 10 ms of the database each time) and everyone looking at that part of the city asks
 // the same: answers are kept for a few seconds, keyed by the area snapped to the zoom's tiles.
 const CACHE_BELOW_ZOOM = 15;
-const CACHE_MS = 15_000;
-const CACHE_MAX = 500;
-const cache = new Map<string, { until: number; answer: Promise<MapAnswer> }>();
-let generation = 0;
+const cache = new TtlCache<Promise<MapAnswer>>(15_000, 500);
 
 /**
- * Tells the map that public signals changed in this process (a submission, a status, a hidden
- * signal): its cached answers are dropped. Other instances' answers age out within CACHE_MS, the
- * same order as the 30 s the browser may keep them (Cache-Control).
+ * Tells the map (and every other cache of public data in this process) that public signals
+ * changed here. Other instances' answers age out within 15 s, the same order as the 30 s the
+ * browser may keep them (Cache-Control).
  */
 export function mapChanged(): void {
-  generation++;
-  cache.clear();
+  publicDataChanged();
 }
 
 /** The area widened to whole tiles of the zoom, so that nearby views share one cached answer. */
@@ -82,16 +79,8 @@ function snapToTiles([w, s, e, n]: [number, number, number, number], zoom: numbe
 export async function mapClusters(orm: Orm, f: MapFilter, lang: 'bg' | 'en', now: Date): Promise<MapAnswer> {
   if (f.zoom >= CACHE_BELOW_ZOOM) return computeClusters(orm, f, bboxOf(f), lang, now);
   const box = snapToTiles(bboxOf(f), f.zoom);
-  const key = JSON.stringify([generation, f.zoom, box, f.category ?? null, f.status ?? null, f.district ?? null, lang]);
-  const hit = cache.get(key);
-  const t = Date.now();
-  if (hit && hit.until > t) return hit.answer;
-  // Concurrent askers of the same area share one query; a failed one is not kept.
-  const answer = computeClusters(orm, f, box, lang, now);
-  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
-  cache.set(key, { until: t + CACHE_MS, answer });
-  answer.catch(() => cache.delete(key));
-  return answer;
+  const key = publicDataKey([f.zoom, box, f.category ?? null, f.status ?? null, f.district ?? null, lang]);
+  return cached(cache, key, Date.now(), () => computeClusters(orm, f, box, lang, now));
 }
 
 async function computeClusters(orm: Orm, f: MapFilter, [w, s, e, n]: [number, number, number, number], lang: 'bg' | 'en', now: Date): Promise<MapAnswer> {

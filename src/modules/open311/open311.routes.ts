@@ -13,6 +13,8 @@ import type { Lang } from '../../platform/errors/index.js';
 import { atomFeed, csvStream, geojsonStream, parseSignalFilter } from './open311.exports.js';
 import { createKey, listKeys, renameKey, revokeKey } from './open311.keys.js';
 import { presentOpen311Error, sendOpen311 } from './open311.present.js';
+import { toXml } from './open311.xml.js';
+import { cached, publicDataKey, TtlCache } from '../../platform/cache/index.js';
 import {
   JurisdictionQuery,
   O311Created,
@@ -40,6 +42,26 @@ const errorsSchema = { 400: O311Errors, 403: O311Errors, 404: O311Errors };
 /** A route's schema: documented for JSON, hidden for XML (the same data, another form). */
 function docs(fmt: 'json' | 'xml', s: Record<string, unknown>) {
   return fmt === 'json' ? { tags: ['open311'], ...s, response: { ...(s.response as object), ...errorsSchema } } : { hide: true };
+}
+
+// Clients poll GET requests and servicerequestupdates with the same parameters (the default window
+// above all): for a few seconds an answer is served again as the same bytes, unless public data
+// changed in this process; another instance's answer is at most ANSWER_MS old.
+const ANSWER_MS = 10_000;
+const answers = new TtlCache<Promise<string>>(ANSWER_MS, 200);
+
+/** The serialized answer for this format, language and query, computed at most once per ANSWER_MS. */
+function answerOnce(fmt: 'json' | 'xml', req: FastifyRequest, root: string, compute: () => Promise<unknown>): Promise<string> {
+  const query = Object.entries((req.query ?? {}) as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+  const key = publicDataKey([fmt, root, req.lang, query]);
+  return cached(answers, key, Date.now(), async () => {
+    const data = await compute();
+    return fmt === 'xml' ? toXml(root, data) : JSON.stringify(data);
+  });
+}
+
+function sendBody(reply: FastifyReply, fmt: 'json' | 'xml', body: string): FastifyReply {
+  return reply.type(fmt === 'xml' ? 'text/xml; charset=utf-8' : 'application/json; charset=utf-8').send(body);
 }
 
 /** Open311 GeoReport v2 at /open311/v2 (API-1), every endpoint in .json and .xml. */
@@ -77,7 +99,7 @@ async function geoReport(root: FastifyInstance, ctx: Ctx): Promise<void> {
     );
 
     app.get(`/requests.${fmt}`, opts({ summary: 'Open311: public signals', querystring: RequestsQuery, response: { 200: z.array(O311Request) } }), async (req, reply) =>
-      sendOpen311(reply, fmt, 'service_requests', await findRequests(ctx, params(req), req.lang)),
+      sendBody(reply, fmt, await answerOnce(fmt, req, 'service_requests', () => findRequests(ctx, params(req), req.lang))),
     );
 
     app.post(
@@ -120,7 +142,7 @@ async function geoReport(root: FastifyInstance, ctx: Ctx): Promise<void> {
     app.get(
       `/servicerequestupdates.${fmt}`,
       opts({ summary: 'Open311 (FixMyStreet): public updates of signals in a period', querystring: UpdatesQuery, response: { 200: z.array(O311Update) } }),
-      async (req, reply) => sendOpen311(reply, fmt, 'service_request_updates', await requestUpdates(ctx, params(req), req.lang)),
+      async (req, reply) => sendBody(reply, fmt, await answerOnce(fmt, req, 'service_request_updates', () => requestUpdates(ctx, params(req), req.lang))),
     );
   }
 }

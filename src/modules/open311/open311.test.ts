@@ -514,3 +514,19 @@ describe('the JSON routes are in the OpenAPI document', () => {
     expect(docs.body).toContain('/open311/v2/requests.json');
   });
 });
+
+describe('Sofia date-times', () => {
+  test('the offset follows summer time exactly at its changes, and parsing gives the same moment back', () => {
+    const cases: [string, string][] = [
+      ['2026-03-29T00:59:59.000Z', '2026-03-29T02:59:59+02:00'],
+      ['2026-03-29T01:00:00.000Z', '2026-03-29T04:00:00+03:00'],
+      ['2026-10-25T00:59:59.000Z', '2026-10-25T03:59:59+03:00'],
+      ['2026-10-25T01:00:00.000Z', '2026-10-25T03:00:00+02:00'],
+      ['2026-12-31T22:30:00.000Z', '2027-01-01T00:30:00+02:00'],
+    ];
+    for (const [utc, sofia] of cases) {
+      expect(sofiaDateTime(new Date(utc))).toBe(sofia);
+      expect(parseW3cDateTime(sofia)!.toISOString()).toBe(utc);
+    }
+  });
+});

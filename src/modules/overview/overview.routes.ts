@@ -41,6 +41,9 @@ function present(o: Overview, lang: 'bg' | 'en'): OverviewJson {
   };
 }
 
+const RENDERED_MAX = 200;
+const rendered = new Map<string, { data: unknown; options: unknown; html: string }>();
+
 /** Routes of the overview module: the public page, its CSV and its JSON (CC-7). */
 export async function overviewRoutes(root: FastifyInstance, ctx: Ctx): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -56,11 +59,22 @@ export async function overviewRoutes(root: FastifyInstance, ctx: Ctx): Promise<v
       issues = err.issues;
     }
     const [options, data] = await Promise.all([filterOptions(ctx), filter ? getOverview(ctx, filter) : null]);
-    const page = OverviewPage({ ctx: pageCtx(req), options, values: formValues(filter, raw), issues, data });
+    // The page of ~400 table cells and charts costs more to render than its cached numbers cost to
+    // read: for visitors without an account it is rendered again only when the numbers changed.
+    const key = `${req.lang}|${req.url}`;
+    const kept = !req.user && data ? rendered.get(key) : undefined;
+    let html = kept && kept.data === data && kept.options === options ? kept.html : null;
+    if (!html) {
+      html = renderPage(OverviewPage({ ctx: pageCtx(req), options, values: formValues(filter, raw), issues, data }));
+      if (!req.user && data) {
+        if (rendered.size >= RENDERED_MAX) rendered.delete(rendered.keys().next().value!);
+        rendered.set(key, { data, options, html });
+      }
+    }
     return reply
       .code(filter ? 200 : 400)
       .type('text/html; charset=utf-8')
-      .send(renderPage(page));
+      .send(html);
   });
 
   app.get('/overview.csv', { schema: { hide: true } }, async (req, reply) => {

@@ -7,7 +7,7 @@ import { districts } from '../../platform/geo/geo.tables.js';
 import { categories, units } from '../catalog/catalog.tables.js';
 import { KINDS, STATUSES, STATUS_CODES, cases, type CaseStatus } from '../cases/index.js';
 import { OverviewQuery, type Period } from './overview.schemas.js';
-import { TtlCache } from './overview.cache.js';
+import { TtlCache } from '../../platform/cache/index.js';
 
 /** A name in both languages; the cached numbers serve readers of either. */
 export interface Both {

@@ -5,7 +5,7 @@ import { caseEvents, caseFiles, cases, subscriptions } from '../cases/index.js';
 import { units } from '../catalog/catalog.tables.js';
 import { clock, testApp } from '../../../test/harness.js';
 import { signalBody, types } from '../../../test/factories.js';
-import { TtlCache } from './overview.cache.js';
+import { TtlCache } from '../../platform/cache/index.js';
 
 /**
  * Every case of this file is registered in 2013–2014 under a clock fixed in June 2014, long

@@ -19,16 +19,23 @@ export function translator(lang: Lang): T {
   return (key, vars) => t(lang, key, vars);
 }
 
+// One formatter per language for the process: building one per call cost more than the rest of a
+// signal page together (a third of its CPU profile, bench finding) and leaks ICU memory.
+const DATE_TIME = {
+  bg: new Intl.DateTimeFormat('bg-BG', { timeZone: 'Europe/Sofia', dateStyle: 'medium', timeStyle: 'short' }),
+  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Sofia', dateStyle: 'medium', timeStyle: 'short' }),
+};
+const DATE = {
+  bg: new Intl.DateTimeFormat('bg-BG', { timeZone: 'Europe/Sofia', dateStyle: 'medium' }),
+  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Sofia', dateStyle: 'medium' }),
+};
+
 /** Date and time as Sofia reads it, e.g. 22.11.2026 г., 14:05. */
 export function formatDateTime(d: Date, lang: Lang): string {
-  return new Intl.DateTimeFormat(lang === 'bg' ? 'bg-BG' : 'en-GB', {
-    timeZone: 'Europe/Sofia',
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(d);
+  return DATE_TIME[lang === 'en' ? 'en' : 'bg'].format(d);
 }
 
 /** A date in Sofia's time zone. */
 export function formatDate(d: Date, lang: Lang): string {
-  return new Intl.DateTimeFormat(lang === 'bg' ? 'bg-BG' : 'en-GB', { timeZone: 'Europe/Sofia', dateStyle: 'medium' }).format(d);
+  return DATE[lang === 'en' ? 'en' : 'bg'].format(d);
 }

@@ -43,3 +43,32 @@ export class TtlCache<V> {
     return this.entries.size;
   }
 }
+
+/**
+ * The value under `key`, computing it once for all concurrent askers when it is missing or
+ * expired; a failed computation is not kept.
+ */
+export function cached<V>(cache: TtlCache<Promise<V>>, key: string, now: number, compute: () => Promise<V>): Promise<V> {
+  const hit = cache.get(key, now);
+  if (hit) return hit;
+  const value = compute();
+  cache.set(key, value, now);
+  value.catch(() => cache.delete(key, value));
+  return value;
+}
+
+let publicGeneration = 0;
+
+/**
+ * Says that public signals changed in this process (a submission, a status, a hidden signal):
+ * answers cached under `publicDataKey` are not used again. Other instances' caches age out by
+ * their TTL, which is why every such cache keeps answers only for seconds.
+ */
+export function publicDataChanged(): void {
+  publicGeneration++;
+}
+
+/** A cache key that changes whenever public data changed in this process. */
+export function publicDataKey(parts: unknown[]): string {
+  return JSON.stringify([publicGeneration, ...parts]);
+}
