@@ -29,7 +29,7 @@ import { errorPage } from './platform/web/pages.js';
 import { apiDocsRoutes } from './platform/web/apidocs.js';
 import { seedCatalog } from './modules/catalog/index.js';
 import { casesRoutes, documentsRoutes, seedDemoCases } from './modules/cases/index.js';
-import { ACCOUNTS_CLEANUP, ACCOUNTS_CLEANUP_CRON, accountsCleanup, accountsRoutes, authMailHooks, seedDemoUsers, toSessionUser } from './modules/accounts/index.js';
+import { ACCOUNTS_CLEANUP, accountsCleanup, accountsRoutes, authMailHooks, seedDemoUsers, toSessionUser } from './modules/accounts/index.js';
 import { AnnouncementsBox, currentAnnouncements, directoryRoutes, seedDirectory } from './modules/directory/index.js';
 import { overviewRoutes } from './modules/overview/index.js';
 import { adminRoutes } from './modules/admin/index.js';
@@ -96,7 +96,13 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     }));
   await prepareData(db, config);
   const runWorkers = opts.runWorkers ?? config.jobs;
-  const jobs: Jobs = await startJobs(db, { runWorkers, queues: [MAIL_QUEUE, ACCOUNTS_CLEANUP], pollSeconds: opts.pollSeconds, schema: config.jobsSchema });
+  const jobs: Jobs = await startJobs(db, {
+    runWorkers,
+    queues: [MAIL_QUEUE, ACCOUNTS_CLEANUP],
+    pollSeconds: opts.pollSeconds,
+    schema: config.jobsSchema,
+    scheduleCheckSeconds: config.jobsScheduleCheckSeconds,
+  });
   const secret = await sharedSecret(db, config.authSecret);
   // The mail hooks need the finished context; better-auth calls them only after start-up.
   let ctxRef: Ctx | null = null;
@@ -104,8 +110,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const ctx: Ctx = { db, jobs, files: diskStore(join(config.dataDir, 'files')), config, auth, secret, now: opts.now ?? (() => new Date()) };
   ctxRef = ctx;
   await jobs.work(MAIL_QUEUE, mailDelivery(db, { smtpUrl: config.smtpUrl, from: config.mailFrom }));
-  await jobs.work(ACCOUNTS_CLEANUP, accountsCleanup(db, ctx.now));
-  if (runWorkers) await jobs.boss.schedule(ACCOUNTS_CLEANUP, ACCOUNTS_CLEANUP_CRON, {}, { tz: 'Europe/Sofia' });
+  await jobs.schedule(ACCOUNTS_CLEANUP, config.cleanupCron, accountsCleanup(db, ctx.now), { tz: 'Europe/Sofia' });
 
   const app = Fastify({
     logger: opts.logger === false ? false : { level: config.logLevel },

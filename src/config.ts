@@ -1,6 +1,38 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
+const CRON_FIELDS: { min: number; max: number; names?: string[] }[] = [
+  { min: 0, max: 59 },
+  { min: 0, max: 23 },
+  { min: 1, max: 31 },
+  { min: 1, max: 12, names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] },
+  // 7 is Sunday as well as 0, as in cron-parser, which pg-boss uses.
+  { min: 0, max: 7, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] },
+];
+
+/** Whether `s` is a standard 5-field cron expression (minute hour day-of-month month day-of-week). */
+export function isCron(s: string): boolean {
+  const fields = s.trim().split(/\s+/);
+  if (fields.length !== 5) return false;
+  return fields.every((field, i) => {
+    const { min, max, names } = CRON_FIELDS[i]!;
+    const value = (v: string): number | null => {
+      const n = names?.indexOf(v.toLowerCase()) ?? -1;
+      if (n >= 0) return n + (i === 3 ? 1 : 0);
+      return /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? Number(v) : null;
+    };
+    return field.split(',').every((part) => {
+      const m = /^(\*|([a-z0-9]+)(?:-([a-z0-9]+))?)(?:\/(\d+))?$/i.exec(part);
+      if (!m) return false;
+      if (m[4] !== undefined && !(Number(m[4]) >= 1 && Number(m[4]) <= max)) return false;
+      if (m[1] === '*') return true;
+      const from = value(m[2]!);
+      const to = m[3] === undefined ? from : value(m[3]);
+      return from !== null && to !== null && from <= to;
+    });
+  });
+}
+
 /**
  * Every setting the platform reads from the environment, validated once at start-up.
  * The README's settings table mirrors the descriptions below.
@@ -41,6 +73,18 @@ const Env = z.object({
     .default('pgboss')
     .describe('Database schema of the job queue; separate deployments sharing one database need different ones.'),
   JOBS: z.enum(['0', '1']).default('1').describe('Run background job workers in this process (1) or not (0).'),
+  JOBS_SCHEDULE_CHECK_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(45)
+    .optional()
+    .describe('How often (1–45 s) the job queue looks for due schedules and hands them to a worker (default 30 s and 5 s); short values are for tests.'),
+  CLEANUP_CRON: z
+    .string()
+    .default('17 * * * *')
+    .refine(isCron, 'must be a cron expression of 5 fields: minute hour day-of-month month day-of-week')
+    .describe('When the clean-up runs (ended sessions, expired links, old rate-limit windows and job runs), as a 5-field cron in Sofia time; once per time for all instances (default 17 * * * *: hourly at :17).'),
   AUTH_SECRET: z
     .string()
     .min(32)
@@ -66,6 +110,9 @@ export interface Config {
   logLevel: string;
   jobs: boolean;
   jobsSchema: string;
+  /** pg-boss's schedule check and hand-over intervals, seconds; unset keeps pg-boss's defaults. */
+  jobsScheduleCheckSeconds?: number;
+  cleanupCron: string;
   authSecret?: string;
   termsVersion: string;
   formMinSeconds: number;
@@ -96,6 +143,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: e.LOG_LEVEL,
     jobs: e.JOBS === '1',
     jobsSchema: e.JOBS_SCHEMA,
+    jobsScheduleCheckSeconds: e.JOBS_SCHEDULE_CHECK_SECONDS,
+    cleanupCron: e.CLEANUP_CRON.trim(),
     authSecret: e.AUTH_SECRET,
     termsVersion: e.TERMS_VERSION,
     formMinSeconds: e.FORM_MIN_SECONDS,

@@ -2,14 +2,15 @@ import { lt } from 'drizzle-orm';
 import type { Database } from '../../platform/db/index.js';
 import { reservedIdentities, sessions, verifications } from '../../platform/auth/index.js';
 import { pruneLimits } from '../../platform/ratelimit/index.js';
+import { pruneJobRuns } from '../../platform/jobs/index.js';
 
-/** The hourly clean-up queue; pg-boss's schedule runs it once per hour for all instances together. */
+/** The clean-up queue; pg-boss's schedule (CLEANUP_CRON, hourly by default) runs it once per tick for all instances together. */
 export const ACCOUNTS_CLEANUP = 'accounts-cleanup';
-export const ACCOUNTS_CLEANUP_CRON = '17 * * * *';
 
 /**
  * Removes what has no use any more: ended sessions, expired single-use links, old rate-limit
- * windows, and reservations of closed accounts' identities whose period is over (AC-6).
+ * windows, reservations of closed accounts' identities whose period is over (AC-6), and old
+ * records of scheduled runs.
  */
 export function accountsCleanup(db: Database, now: () => Date) {
   return async function cleanup(): Promise<void> {
@@ -18,5 +19,6 @@ export function accountsCleanup(db: Database, now: () => Date) {
     await db.orm.delete(verifications).where(lt(verifications.expiresAt, t));
     await db.orm.delete(reservedIdentities).where(lt(reservedIdentities.releaseAt, t));
     await pruneLimits(db.orm, t);
+    await pruneJobRuns(db.orm);
   };
 }

@@ -1,9 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { App } from '../../app.js';
 import { sessions, users } from '../../platform/auth/index.js';
+import { INSTANCE, jobRuns } from '../../platform/jobs/index.js';
 import { cases } from '../cases/index.js';
-import { clock, testApp } from '../../../test/harness.js';
+import { clock, eventually, testApp } from '../../../test/harness.js';
 import { citizen, ip, lastMail, linkIn, login, mailsTo, person, post, sessionCookie, stampOf } from '../../../test/accounts.factories.js';
 import { signalBody, types } from '../../../test/factories.js';
 
@@ -360,5 +361,21 @@ describe('clean-up job', () => {
     await accountsCleanup(app.ctx.db, () => new Date(Date.now() + 2 * 3600_000))();
     expect(await app.ctx.db.orm.select().from(sessions).where(eq(sessions.userId, row!.id))).toHaveLength(0);
     expect((await me(p.cookie)).statusCode).toBe(401);
+  });
+
+  test('each run is recorded with the instance that ran it; records older than 30 days go', async () => {
+    const { ACCOUNTS_CLEANUP } = await import('./accounts.jobs.js');
+    const [old] = await app.ctx.db.orm.insert(jobRuns).values({ name: 'test-old', instance: 'h:1', startedAt: sql`now() - interval '31 days'` }).returning();
+    const [recent] = await app.ctx.db.orm.insert(jobRuns).values({ name: 'test-old', instance: 'h:1', startedAt: sql`now() - interval '29 days'` }).returning();
+    const since = new Date(Date.now() - 1000);
+    await app.ctx.jobs.send(ACCOUNTS_CLEANUP, {});
+    const run = await eventually(async () => {
+      const rows = await app.ctx.db.orm.select().from(jobRuns).where(and(eq(jobRuns.name, ACCOUNTS_CLEANUP), sql`${jobRuns.startedAt} >= ${since}`));
+      return rows.find((r) => r.finishedAt);
+    });
+    expect(run).toMatchObject({ instance: INSTANCE, error: null });
+    const left = (await app.ctx.db.orm.select().from(jobRuns).where(eq(jobRuns.name, 'test-old'))).map((r) => r.id);
+    expect(left).toContain(recent!.id);
+    expect(left).not.toContain(old!.id);
   });
 });

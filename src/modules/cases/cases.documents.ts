@@ -106,56 +106,54 @@ export async function registerDocument(ctx: Ctx, sender: Sender, input: Document
   const now = ctx.now();
   try {
     const [unitName] = await ctx.db.orm.select({ bg: units.nameBg }).from(units).where(eq(units.id, input.unitId));
-    return await ctx.db.orm.transaction(async (tx) => {
-      const lang = sender.locale;
-      const bg = lang === 'bg';
-      const reg = await insertRegistered(tx, ctx.jobs, {
-        registerCode: policy.register,
-        at: now,
-        values: {
-          kind: input.kind,
-          registeredAt: now,
-          channel,
-          status: 'pending',
-          subject: input.subject,
-          description: input.description,
-          authorId: sender.userId,
-          submitterName: sender.name,
-          submitterAddress: sender.address,
-          submitterPhone: sender.phone,
-          submitterEmail: sender.email,
-          lang: sender.locale,
-          anonymous: false,
-          isPublic: false,
-          unitId: input.unitId,
-          updatedAt: now,
-        },
-        events: [
-          { at: now, type: 'registered', statusTo: 'pending', isPublic: true, actorLabel: 'Деловодство' },
-          { at: now, type: 'routed', isPublic: true, actorLabel: unitName?.bg ?? null },
-        ],
-        files: checked.map((d, i) => ({ id: ids[i]!, kind: 'document', position: i, mime: d.mime, filename: d.filename, originalKind: d.type, bytes: d.data.length })),
-        mails: (number) =>
-          sender.email
-            ? [
-                noticeMail({
-                  to: sender.email,
-                  lang,
-                  template: 'document-registered',
-                  subject: bg ? `${documentKindName(input.kind, 'bg')} № ${number} е регистрирано` : `${documentKindName(input.kind, 'en')} ${number} is registered`,
-                  greeting: sender.firstName ? (bg ? `Здравейте, ${sender.firstName},` : `Dear ${sender.firstName},`) : bg ? 'Здравейте,' : 'Hello,',
-                  paragraphs: [
-                    bg ? `Вашият документ „${input.subject}“ е регистриран.` : `Your document “${input.subject}” is registered.`,
-                    `${bg ? 'Входящ номер' : 'Registration number'}: ${number}`,
-                    `${bg ? 'Дата на регистрация' : 'Registered on'}: ${formatDateTime(now, lang)}`,
-                  ],
-                  link: { label: bg ? 'Отворете документа (след вход в профила)' : 'Open the document (after logging in)', url: `${ctx.config.publicBaseUrl}${myCaseUrl(number)}` },
-                }),
-              ]
-            : [],
-      });
-      return { number: reg.number, registeredAt: now };
+    const lang = sender.locale;
+    const bg = lang === 'bg';
+    const reg = await insertRegistered(ctx.db, ctx.jobs, {
+      registerCode: policy.register,
+      at: now,
+      values: {
+        kind: input.kind,
+        registeredAt: now,
+        channel,
+        status: 'pending',
+        subject: input.subject,
+        description: input.description,
+        authorId: sender.userId,
+        submitterName: sender.name,
+        submitterAddress: sender.address,
+        submitterPhone: sender.phone,
+        submitterEmail: sender.email,
+        lang: sender.locale,
+        anonymous: false,
+        isPublic: false,
+        unitId: input.unitId,
+        updatedAt: now,
+      },
+      events: [
+        { at: now, type: 'registered', statusTo: 'pending', isPublic: true, actorLabel: 'Деловодство' },
+        { at: now, type: 'routed', isPublic: true, actorLabel: unitName?.bg ?? null },
+      ],
+      files: checked.map((d, i) => ({ id: ids[i]!, kind: 'document', position: i, mime: d.mime, filename: d.filename, originalKind: d.type, bytes: d.data.length })),
+      mails: (number) =>
+        sender.email
+          ? [
+              noticeMail({
+                to: sender.email,
+                lang,
+                template: 'document-registered',
+                subject: bg ? `${documentKindName(input.kind, 'bg')} № ${number} е регистрирано` : `${documentKindName(input.kind, 'en')} ${number} is registered`,
+                greeting: sender.firstName ? (bg ? `Здравейте, ${sender.firstName},` : `Dear ${sender.firstName},`) : bg ? 'Здравейте,' : 'Hello,',
+                paragraphs: [
+                  bg ? `Вашият документ „${input.subject}“ е регистриран.` : `Your document “${input.subject}” is registered.`,
+                  `${bg ? 'Входящ номер' : 'Registration number'}: ${number}`,
+                  `${bg ? 'Дата на регистрация' : 'Registered on'}: ${formatDateTime(now, lang)}`,
+                ],
+                link: { label: bg ? 'Отворете документа (след вход в профила)' : 'Open the document (after logging in)', url: `${ctx.config.publicBaseUrl}${myCaseUrl(number)}` },
+              }),
+            ]
+          : [],
     });
+    return { number: reg.number, registeredAt: now };
   } catch (err) {
     await Promise.all(ids.map((id) => ctx.files.remove(`documents/${id}`).catch(() => undefined)));
     throw err;

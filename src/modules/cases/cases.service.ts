@@ -99,79 +99,75 @@ export async function submitCase(
   const token = randomBytes(24).toString('base64url');
   const now = ctx.now();
   try {
-    const stored = await ctx.db.orm.transaction(async (tx) => {
-      const reg = await insertRegistered(tx, ctx.jobs, {
-        registerCode: policy.register,
-        at: now,
-        values: {
-          kind: input.kind,
-          registeredAt: now,
-          channel,
-          categoryId: category!.id,
-          typeId: type!.id,
-          status: 'pending',
-          description: input.description,
-          address: input.address ?? null,
-          location: place ? point : null,
-          districtId,
-          neighbourhoodId: place?.neighbourhoodId ?? null,
-          extra,
-          authorId,
-          mediaUrl: client.mediaUrl ?? null,
-          deviceId: client.deviceId ?? null,
-          clientAccountId: client.accountId ?? null,
-          apiKeyId: client.apiKeyId ?? null,
-          submitterName: input.name ?? null,
-          submitterAddress: input.submitterAddress ?? null,
-          submitterPhone: input.phone ?? null,
-          submitterEmail: input.email ?? null,
-          lang: input.lang,
-          anonymous,
-          accessTokenHash: hashToken(token),
-          isPublic: policy.isPublic,
-          unitId: route.unitId,
-          organisationId: route.organisationId,
-          photoCount: processed.length,
-          updatedAt: now,
-        },
-        events: [
-          { at: now, type: 'registered', statusTo: 'pending', isPublic: true, actorLabel: CONTACT_CENTER.bg },
-          // The public history says at once who has it (CC-9): a unit or an organisation, never a person.
-          { at: now, type: 'routed', isPublic: true, actorLabel: route.label.bg, text: null },
-        ],
-        files: processed.map((p, i) => ({
-          id: fileIds[i]!,
-          kind: 'photo',
-          position: i,
-          mime: 'image/jpeg',
-          originalKind: p.kind,
-          width: p.width,
-          height: p.height,
-          bytes: p.bytes,
-        })),
-        mails: (number) =>
-          input.email
-            ? [
-                confirmationMail({
-                  to: input.email,
-                  lang: input.lang,
-                  kind: input.kind,
-                  number,
-                  registeredAt: now,
-                  category: category ? localName(category, input.lang) : '',
-                  type: type ? localName(type, input.lang) : '',
-                  privateUrl: `${ctx.config.publicBaseUrl}/p/${token}`,
-                  publicUrl: `${ctx.config.publicBaseUrl}${caseUrl(number)}`,
-                  name: input.name ?? null,
-                }),
-              ]
-            : [],
-      });
-      const id = reg.id;
-      return { id, number: reg.number, registeredAt: now, kind: input.kind, anonymous, token };
+    const reg = await insertRegistered(ctx.db, ctx.jobs, {
+      registerCode: policy.register,
+      at: now,
+      values: {
+        kind: input.kind,
+        registeredAt: now,
+        channel,
+        categoryId: category!.id,
+        typeId: type!.id,
+        status: 'pending',
+        description: input.description,
+        address: input.address ?? null,
+        location: place ? point : null,
+        districtId,
+        neighbourhoodId: place?.neighbourhoodId ?? null,
+        extra,
+        authorId,
+        mediaUrl: client.mediaUrl ?? null,
+        deviceId: client.deviceId ?? null,
+        clientAccountId: client.accountId ?? null,
+        apiKeyId: client.apiKeyId ?? null,
+        submitterName: input.name ?? null,
+        submitterAddress: input.submitterAddress ?? null,
+        submitterPhone: input.phone ?? null,
+        submitterEmail: input.email ?? null,
+        lang: input.lang,
+        anonymous,
+        accessTokenHash: hashToken(token),
+        isPublic: policy.isPublic,
+        unitId: route.unitId,
+        organisationId: route.organisationId,
+        photoCount: processed.length,
+        updatedAt: now,
+      },
+      events: [
+        { at: now, type: 'registered', statusTo: 'pending', isPublic: true, actorLabel: CONTACT_CENTER.bg },
+        // The public history says at once who has it (CC-9): a unit or an organisation, never a person.
+        { at: now, type: 'routed', isPublic: true, actorLabel: route.label.bg, text: null },
+      ],
+      files: processed.map((p, i) => ({
+        id: fileIds[i]!,
+        kind: 'photo',
+        position: i,
+        mime: 'image/jpeg',
+        originalKind: p.kind,
+        width: p.width,
+        height: p.height,
+        bytes: p.bytes,
+      })),
+      mails: (number) =>
+        input.email
+          ? [
+              confirmationMail({
+                to: input.email,
+                lang: input.lang,
+                kind: input.kind,
+                number,
+                registeredAt: now,
+                category: category ? localName(category, input.lang) : '',
+                type: type ? localName(type, input.lang) : '',
+                privateUrl: `${ctx.config.publicBaseUrl}/p/${token}`,
+                publicUrl: `${ctx.config.publicBaseUrl}${caseUrl(number)}`,
+                name: input.name ?? null,
+              }),
+            ]
+          : [],
     });
     if (policy.isPublic) mapChanged();
-    return stored;
+    return { id: reg.id, number: reg.number, registeredAt: now, kind: input.kind, anonymous, token };
   } catch (err) {
     // The case was not stored: its photos must not linger without an owner.
     await Promise.all(fileIds.map((f) => ctx.files.remove(`photos/${f}`).catch(() => undefined)));

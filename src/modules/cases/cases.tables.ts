@@ -77,6 +77,11 @@ export const cases = pgTable(
       .using('gist', t.location)
       .where(sql`${t.isPublic} AND NOT ${t.hidden} AND ${t.location} IS NOT NULL`),
     index('cases_unit_open_idx').on(t.unitId, t.registeredAt).where(sql`${t.closedAt} IS NULL`),
+    // The inbox counts (CC-10) read only index entries: open cases per status, recently closed ones per status.
+    index('cases_unit_open_status_idx').on(t.unitId, t.status).where(sql`${t.closedAt} IS NULL`),
+    index('cases_unit_closed_idx').on(t.unitId, t.closedAt, t.status).where(sql`${t.closedAt} IS NOT NULL`),
+    // The inbox's closed and all-states views, oldest or newest first.
+    index('cases_unit_registered_idx').on(t.unitId, t.registeredAt),
     index('cases_submitter_phone_idx').on(t.submitterPhone).where(sql`${t.submitterPhone} IS NOT NULL`),
     index('cases_submitter_email_idx').on(t.submitterEmail).where(sql`${t.submitterEmail} IS NOT NULL`),
     index('cases_updated_idx').on(t.updatedAt),

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { App } from '../../app.js';
-import { eventually, testApp } from '../../../test/harness.js';
+import { clock, eventually, testApp } from '../../../test/harness.js';
 import { multipart, phonePhoto, POINTS, signalBody, types } from '../../../test/factories.js';
 import { invalidateCatalog, type CatalogType } from '../catalog/index.js';
 
@@ -152,6 +152,31 @@ describe('the register', () => {
     expect(new Set(seqs).size).toBe(199);
     expect(seqs[0]).toBe(start + 1);
     expect(seqs.at(-1)).toBe(start + 199);
+  });
+
+  test('past 999,999 a number takes a seventh digit, in the register, the answer and the email alike', async () => {
+    clock.set(new Date('2031-06-01T09:00:00Z'));
+    try {
+      await app.ctx.db.raw.executeSql("INSERT INTO register_counters (register_code, year, last_value) VALUES ('КЦ01', 2031, 999999)", []);
+      const res = await post(signalBody(t.plain, { email: 'seven.digits@example.bg' }));
+      expect(res.statusCode).toBe(201);
+      expect(res.json().number).toBe('СО31-КЦ01-1000000');
+      const { rows } = await app.ctx.db.raw.executeSql("SELECT subject, text FROM mail_outbox WHERE \"to\" = 'seven.digits@example.bg'", []);
+      expect(rows[0].subject).toContain('СО31-КЦ01-1000000');
+      expect(rows[0].text).toContain(encodeURIComponent('СО31-КЦ01-1000000'));
+    } finally {
+      clock.set(null);
+    }
+  });
+
+  test('any text is stored as typed: quotes, backslashes, placeholders and SQL in a description', async () => {
+    const description = "O'Brien \\ $1 $$ ~0seq0~ '); DROP TABLE cases; -- \u00a0 „кавички“ \\x00";
+    const res = await post(signalBody(t.plain, { description, name: "D'Artagnan $2", email: 'quotes@example.bg' }));
+    expect(res.statusCode).toBe(201);
+    const view = await app.app.inject({ url: `/api/v1/cases/${encodeURIComponent(res.json().number)}` });
+    expect(view.json().description).toBe(description);
+    const { rows } = await app.ctx.db.raw.executeSql('SELECT submitter_name FROM cases WHERE reg_number = $1', [res.json().number]);
+    expect(rows[0].submitter_name).toBe("D'Artagnan $2");
   });
 });
 

@@ -2,6 +2,7 @@
 export * from '../geo/geo.tables.js';
 export * from '../register/register.tables.js';
 export * from '../mail/mail.tables.js';
+export * from '../jobs/jobs.tables.js';
 export * from '../../modules/catalog/catalog.tables.js';
 export * from '../../modules/cases/cases.tables.js';
 export * from '../auth/auth.tables.js';

@@ -1,6 +1,12 @@
+import { hostname } from 'node:os';
+import { eq, sql } from 'drizzle-orm';
+import pg from 'pg';
 import PgBoss from 'pg-boss';
-import type { Database, SqlExecutor, Tx } from '../db/index.js';
+import type { Database, Orm, SqlExecutor, Tx } from '../db/index.js';
 import { txExecutor } from '../db/index.js';
+import { jobRuns } from './jobs.tables.js';
+
+export { jobRuns };
 
 /** A background job handler; throwing makes pg-boss retry it with back-off. */
 export type JobHandler<T> = (data: T) => Promise<void>;
@@ -11,26 +17,56 @@ export interface Jobs {
   send<T extends object>(name: string, data: T, opts?: { tx?: Tx; startAfterSeconds?: number }): Promise<void>;
   /** Registers a worker for a queue (only when this process runs workers). */
   work<T extends object>(name: string, handler: JobHandler<T>): Promise<void>;
+  /**
+   * Runs `handler` on a cron schedule once per tick for all instances on this job schema, and
+   * records each run in `job_runs`. Only a process that runs workers registers the schedule.
+   */
+  schedule(name: string, cron: string, handler: JobHandler<object>, opts?: { tz?: string }): Promise<void>;
   stop(): Promise<void>;
   boss: PgBoss;
 }
 
 const QUEUE_DEFAULTS = { retryLimit: 12, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 };
 
+/** This process, as recorded in `job_runs`. */
+export const INSTANCE = `${hostname()}:${process.pid}`;
+
+/** How long the record of a scheduled run is kept. */
+export const JOB_RUNS_KEEP_DAYS = 30;
+
+/** Options of startJobs. */
+export interface JobsOptions {
+  runWorkers: boolean;
+  queues: string[];
+  /** Poll interval of job workers, seconds. */
+  pollSeconds?: number;
+  schema?: string;
+  /** How often schedules are checked and their jobs handed over, seconds; unset keeps pg-boss's 30 s and 5 s. */
+  scheduleCheckSeconds?: number;
+}
+
 /** Starts pg-boss on the database: through the PGlite executor, or with its own pool on a server. */
-export async function startJobs(db: Database, opts: { runWorkers: boolean; queues: string[]; pollSeconds?: number; schema?: string }): Promise<Jobs> {
+export async function startJobs(db: Database, opts: JobsOptions): Promise<Jobs> {
+  const timing: PgBoss.SchedulingOptions = opts.scheduleCheckSeconds
+    ? { cronMonitorIntervalSeconds: opts.scheduleCheckSeconds, cronWorkerIntervalSeconds: opts.scheduleCheckSeconds }
+    : {};
+  const common = { schema: opts.schema, schedule: opts.runWorkers, supervise: opts.runWorkers, ...timing };
   const boss =
     db.kind === 'postgres'
-      ? new PgBoss({ connectionString: db.url!, max: 4, schema: opts.schema, schedule: opts.runWorkers, supervise: opts.runWorkers })
-      : new PgBoss({ db: db.raw as PgBoss.Db, schema: opts.schema, schedule: opts.runWorkers, supervise: opts.runWorkers });
+      ? new PgBoss({ connectionString: db.url!, max: 4, ...common })
+      : new PgBoss({ db: db.raw as PgBoss.Db, ...common });
   boss.on('error', (err) => {
     // pg-boss reports maintenance hiccups here; a lost connection is retried by pg-boss itself.
     process.emitWarning(`jobs: ${err instanceof Error ? err.message : String(err)}`);
   });
-  await boss.start();
-  for (const q of opts.queues) await boss.createQueue(q, { name: q, ...QUEUE_DEFAULTS });
+  // pg-boss creates a queue with an INSERT and then DDL on its tables, without a lock: instances
+  // starting together deadlock there (seen with two processes). One at a time on a server.
+  await oneAtATime(db, async () => {
+    await boss.start();
+    for (const q of opts.queues) await boss.createQueue(q, { name: q, ...QUEUE_DEFAULTS });
+  });
   const pollingIntervalSeconds = opts.pollSeconds ?? 1;
-  return {
+  const jobs: Jobs = {
     boss,
     async send(name, data, o = {}) {
       const options: PgBoss.SendOptions & { db?: SqlExecutor } = { ...QUEUE_DEFAULTS };
@@ -40,12 +76,63 @@ export async function startJobs(db: Database, opts: { runWorkers: boolean; queue
     },
     async work(name, handler) {
       if (!opts.runWorkers) return;
-      await boss.work(name, { pollingIntervalSeconds, batchSize: 1 }, async (jobs) => {
-        for (const job of jobs) await handler(job.data as never);
+      let workerId: string | undefined;
+      workerId = await boss.work(name, { pollingIntervalSeconds, batchSize: 1 }, async (batch) => {
+        for (const job of batch) await handler(job.data as never);
+        // pg-boss waits a whole polling interval after every batch, even when more jobs are due,
+        // which holds a queue to one job per second per process (300 confirmations took 150 s
+        // on two); while jobs keep coming, fetch the next at once and poll only when idle.
+        if (workerId) boss.notifyWorker(workerId);
       });
+    },
+    async schedule(name, cron, handler, o = {}) {
+      if (!opts.runWorkers) return;
+      await jobs.work(name, recordedRun(db.orm, name, handler));
+      await boss.schedule(name, cron, {}, { tz: o.tz ?? 'UTC' });
     },
     async stop() {
       await boss.stop({ graceful: true, wait: true, timeout: 5000 });
     },
   };
+  return jobs;
+}
+
+const START_LOCK = 7311002;
+
+/** Runs `fn` while holding an advisory lock of this database, so that instances take turns. */
+async function oneAtATime(db: Database, fn: () => Promise<void>): Promise<void> {
+  if (db.kind !== 'postgres') return fn();
+  // A session lock lives on one connection, and pg-boss runs its statements on its own pool.
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [START_LOCK]);
+    await fn();
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [START_LOCK]).catch(() => undefined);
+    await client.end();
+  }
+}
+
+/** Wraps a scheduled job's handler so that each run leaves a row in `job_runs`. */
+function recordedRun(orm: Orm, name: string, handler: JobHandler<object>): JobHandler<object> {
+  return async (data) => {
+    const [run] = await orm.insert(jobRuns).values({ name, instance: INSTANCE }).returning({ id: jobRuns.id });
+    try {
+      await handler(data);
+    } catch (err) {
+      await orm
+        .update(jobRuns)
+        .set({ finishedAt: sql`now()`, error: err instanceof Error ? err.message : String(err) })
+        .where(eq(jobRuns.id, run!.id));
+      throw err;
+    }
+    // The database's clock, like started_at, so that runs of different hosts compare.
+    await orm.update(jobRuns).set({ finishedAt: sql`now()` }).where(eq(jobRuns.id, run!.id));
+  };
+}
+
+/** Deletes the records of scheduled runs older than JOB_RUNS_KEEP_DAYS (by the database's clock, which wrote them). */
+export async function pruneJobRuns(orm: Orm): Promise<void> {
+  await orm.delete(jobRuns).where(sql`${jobRuns.startedAt} < now() - make_interval(days => ${JOB_RUNS_KEEP_DAYS})`);
 }

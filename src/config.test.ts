@@ -1,0 +1,25 @@
+import { describe, expect, test } from 'vitest';
+import { isCron, loadConfig } from './config.js';
+
+describe('settings', () => {
+  test('CLEANUP_CRON defaults to hourly at :17 and accepts 5-field cron expressions', () => {
+    expect(loadConfig({}).cleanupCron).toBe('17 * * * *');
+    for (const ok of ['* * * * *', '*/5 * * * *', '0 3 * * mon-fri', '15,45 8-18 1 jan,JUL 0', '0 0 * * 7', '5/15 * * * *']) {
+      expect(isCron(ok), ok).toBe(true);
+      expect(loadConfig({ CLEANUP_CRON: ok }).cleanupCron).toBe(ok);
+    }
+  });
+
+  test('a bad CLEANUP_CRON stops the start with the variable named', () => {
+    for (const bad of ['', 'hourly', '* * * *', '* * * * * *', '60 * * * *', '* 24 * * *', '* * 0 * *', '* * * 13 *', '* * * * 8', '5-1 * * * *', '*/0 * * * *', '@hourly']) {
+      expect(isCron(bad), bad).toBe(false);
+      expect(() => loadConfig({ CLEANUP_CRON: bad }), bad).toThrow(/CLEANUP_CRON: must be a cron expression of 5 fields/);
+    }
+  });
+
+  test('JOBS_SCHEDULE_CHECK_SECONDS is unset by default and bounded as pg-boss requires', () => {
+    expect(loadConfig({}).jobsScheduleCheckSeconds).toBeUndefined();
+    expect(loadConfig({ JOBS_SCHEDULE_CHECK_SECONDS: '2' }).jobsScheduleCheckSeconds).toBe(2);
+    for (const bad of ['0', '46', 'x']) expect(() => loadConfig({ JOBS_SCHEDULE_CHECK_SECONDS: bad })).toThrow(/JOBS_SCHEDULE_CHECK_SECONDS/);
+  });
+});
