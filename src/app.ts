@@ -109,7 +109,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const auth = createAuth(db, { secret, baseUrl: config.publicBaseUrl, hooks: authMailHooks(() => ctxRef!) });
   const ctx: Ctx = { db, jobs, files: diskStore(join(config.dataDir, 'files')), config, auth, secret, now: opts.now ?? (() => new Date()) };
   ctxRef = ctx;
-  await jobs.work(MAIL_QUEUE, mailDelivery(db, { smtpUrl: config.smtpUrl, from: config.mailFrom }));
+  // Ten emails per fetch: a burst of submissions brings a burst of confirmations.
+  await jobs.work(MAIL_QUEUE, mailDelivery(db, { smtpUrl: config.smtpUrl, from: config.mailFrom }), { batchSize: 10 });
   await jobs.schedule(ACCOUNTS_CLEANUP, config.cleanupCron, accountsCleanup(db, ctx.now), { tz: 'Europe/Sofia' });
 
   const app = Fastify({

@@ -7,6 +7,7 @@ import { users } from '../../platform/auth/index.js';
 import { AppError, type FieldIssue } from '../../platform/errors/index.js';
 import { districts } from '../../platform/geo/geo.tables.js';
 import { organisations, units } from '../catalog/catalog.tables.js';
+import { invalidateRouting } from '../cases/index.js';
 import type { OrganisationInput, StaffCreateInput, StaffUpdateInput, UnitInput } from './admin.schemas.js';
 
 /** The name of the unique index a failed insert or update ran into, when that was the reason. */
@@ -41,8 +42,14 @@ export async function getOrganisation(orm: Orm, id: number) {
   return o;
 }
 
-/** Creates (id null) or edits an organisation; answers its id. */
+/** Creates (id null) or edits an organisation; answers its id. Routing sees the change at once on this instance. */
 export async function saveOrganisation(ctx: Ctx, actor: Actor, id: number | null, input: OrganisationInput): Promise<number> {
+  const saved = await saveOrganisationRow(ctx, actor, id, input);
+  invalidateRouting();
+  return saved;
+}
+
+async function saveOrganisationRow(ctx: Ctx, actor: Actor, id: number | null, input: OrganisationInput): Promise<number> {
   const taken = await ctx.db.orm
     .select({ id: organisations.id })
     .from(organisations)
@@ -126,9 +133,15 @@ export function listDistricts(orm: Orm) {
 /**
  * Creates (id null) or edits a unit. The parent must be of the same organisation and must not
  * be the unit itself or below it; edits of the hierarchy are serialised so that two
- * administrators cannot close a cycle between them.
+ * administrators cannot close a cycle between them. Routing sees the change at once on this instance.
  */
 export async function saveUnit(ctx: Ctx, actor: Actor, id: number | null, input: UnitInput): Promise<number> {
+  const saved = await saveUnitRow(ctx, actor, id, input);
+  invalidateRouting();
+  return saved;
+}
+
+async function saveUnitRow(ctx: Ctx, actor: Actor, id: number | null, input: UnitInput): Promise<number> {
   const orm = ctx.db.orm;
   const issues: FieldIssue[] = [];
   const [org] = await orm.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, input.organisationId));

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Orm } from '../../platform/db/index.js';
 import type { CatalogType } from '../catalog/index.js';
 import { organisations, units } from '../catalog/catalog.tables.js';
@@ -25,23 +25,62 @@ export function contactCenterUnit(orm: Orm): Promise<number> {
   return kcUnit.id;
 }
 
+// Units and organisations change rarely (administrators' pages) and every submission routes:
+// they are read from a copy at most this old; an edit on this instance drops it at once.
+const DIRECTORY_TTL_MS = 30_000;
+interface Directory {
+  unit: Map<number, { bg: string; en: string }>;
+  unitOfDistrict: Map<number, number>;
+  organisation: Map<number, { bg: string; en: string }>;
+}
+let directory: { orm: Orm; at: number; value: Promise<Directory> } | null = null;
+
+function routingDirectory(orm: Orm): Promise<Directory> {
+  if (directory && directory.orm === orm && Date.now() - directory.at < DIRECTORY_TTL_MS) return directory.value;
+  const value = (async () => {
+    const [us, os] = await Promise.all([
+      orm.select({ id: units.id, bg: units.nameBg, en: units.nameEn, districtId: units.districtId }).from(units).orderBy(asc(units.id)),
+      orm.select({ id: organisations.id, bg: organisations.nameBg, en: organisations.nameEn }).from(organisations),
+    ]);
+    const d: Directory = { unit: new Map(), unitOfDistrict: new Map(), organisation: new Map() };
+    for (const u of us) {
+      d.unit.set(u.id, { bg: u.bg, en: u.en });
+      if (u.districtId !== null && !d.unitOfDistrict.has(u.districtId)) d.unitOfDistrict.set(u.districtId, u.id);
+    }
+    for (const o of os) d.organisation.set(o.id, { bg: o.bg, en: o.en });
+    return d;
+  })();
+  directory = { orm, at: Date.now(), value };
+  value.catch(() => (directory = null));
+  return value;
+}
+
+/** Drops the routing copy of units and organisations, after an administrator changed one. */
+export function invalidateRouting(): void {
+  directory = null;
+}
+
 /**
  * CC-9, applied at registration: the type's rule sends the document to a fixed unit, to an
  * outside organisation (the Contact Center keeps watch over it), or to the administration of
  * the district its point lies in; without a district the Contact Center distributes it by hand.
  */
 export async function routeFor(orm: Orm, type: CatalogType | undefined, districtId: number | null): Promise<Route> {
-  const kc = await contactCenterUnit(orm);
-  if (type?.route.to === 'unit' && type.route.unitId) return unitRoute(orm, type.route.unitId, null);
+  const [kc, d] = await Promise.all([contactCenterUnit(orm), routingDirectory(orm)]);
+  const toUnit = (unitId: number, organisationId: number | null = null): Route => {
+    const u = d.unit.get(unitId);
+    return { unitId, organisationId, label: { bg: u?.bg ?? '', en: u?.en ?? '' } };
+  };
+  if (type?.route.to === 'unit' && type.route.unitId && d.unit.has(type.route.unitId)) return toUnit(type.route.unitId);
   if (type?.route.to === 'organisation' && type.route.organisationId) {
-    const [o] = await orm.select({ bg: organisations.nameBg, en: organisations.nameEn }).from(organisations).where(eq(organisations.id, type.route.organisationId));
+    const o = d.organisation.get(type.route.organisationId);
     if (o) return { unitId: kc, organisationId: type.route.organisationId, label: { bg: o.bg, en: o.en } };
   }
   if (districtId !== null) {
-    const [u] = await orm.select({ id: units.id }).from(units).where(eq(units.districtId, districtId)).limit(1);
-    if (u) return unitRoute(orm, u.id, null);
+    const u = d.unitOfDistrict.get(districtId);
+    if (u !== undefined) return toUnit(u);
   }
-  return unitRoute(orm, kc, null);
+  return toUnit(kc);
 }
 
 /** A route to a unit, with the unit's public name. */

@@ -8,7 +8,7 @@ export { anonymiseAuthorCases, deleteSubscriptionsOf, myCaseCounts } from './cas
 export { loadView, statusLabel, hashToken, type CaseView } from './cases.service.js';
 export { findCaseFor, unitWithSubUnits, registerDocument, myCaseUrl, documentKindName, listAddressees, startSubscription } from './cases.documents.js';
 export { unsubscribeUrl } from './cases.documents.routes.js';
-export { routeFor, unitRoute, contactCenterUnit } from './cases.routing.js';
+export { routeFor, unitRoute, contactCenterUnit, invalidateRouting } from './cases.routing.js';
 export { StatusBadge, eventLabel } from './cases.views.js';
 export { callTransfers, serviceMessages, announcements } from './cases.tables.js';
 export { DOCUMENT_KINDS, STATUS_CODES, isStatus, kindOfRegister, type CaseKind, type CaseStatus } from './cases.policy.js';

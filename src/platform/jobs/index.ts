@@ -15,8 +15,16 @@ export type JobHandler<T> = (data: T) => Promise<void>;
 export interface Jobs {
   /** Queues a job; with `tx` it is written in that transaction and exists only if it commits. */
   send<T extends object>(name: string, data: T, opts?: { tx?: Tx; startAfterSeconds?: number }): Promise<void>;
-  /** Registers a worker for a queue (only when this process runs workers). */
-  work<T extends object>(name: string, handler: JobHandler<T>): Promise<void>;
+  /**
+   * The statement that queues a job, not run: for a caller that sends it in a batch of its own
+   * (Database.batch), so that the job exists exactly when the rest of that batch commits.
+   */
+  sendStatement<T extends object>(name: string, data: T): Promise<{ text: string; values: unknown[] }>;
+  /**
+   * Registers a worker for a queue (only when this process runs workers). With `batchSize`, jobs
+   * are fetched and completed that many at a time; a failing one is retried alone.
+   */
+  work<T extends object>(name: string, handler: JobHandler<T>, opts?: { batchSize?: number }): Promise<void>;
   /**
    * Runs `handler` on a cron schedule once per tick for all instances on this job schema, and
    * records each run in `job_runs`. Only a process that runs workers registers the schedule.
@@ -74,11 +82,36 @@ export async function startJobs(db: Database, opts: JobsOptions): Promise<Jobs> 
       if (o.tx) options.db = txExecutor(o.tx);
       await boss.send(name, data, options as PgBoss.SendOptions);
     },
-    async work(name, handler) {
+    async sendStatement(name, data) {
+      let captured: { text: string; values: unknown[] } | null = null;
+      // pg-boss builds its one INSERT and hands it to the executor it is given: keep it instead.
+      const capture: SqlExecutor = {
+        async executeSql(text, values) {
+          captured = { text, values: values ?? [] };
+          return { rows: [{ id: null }] };
+        },
+      };
+      await boss.send(name, data, { ...QUEUE_DEFAULTS, db: capture } as PgBoss.SendOptions);
+      if (!captured) throw new Error(`jobs: pg-boss wrote no statement for ${name}`);
+      return captured;
+    },
+    async work(name, handler, o = {}) {
       if (!opts.runWorkers) return;
       let workerId: string | undefined;
-      workerId = await boss.work(name, { pollingIntervalSeconds, batchSize: 1 }, async (batch) => {
-        for (const job of batch) await handler(job.data as never);
+      const batchSize = o.batchSize ?? 1;
+      workerId = await boss.work(name, { pollingIntervalSeconds, batchSize }, async (batch) => {
+        if (batchSize === 1) for (const job of batch) await handler(job.data as never);
+        else {
+          // pg-boss fails or completes a batch as a whole: fail the jobs that failed on their own,
+          // and the rest complete with the batch.
+          for (const job of batch) {
+            try {
+              await handler(job.data as never);
+            } catch (err) {
+              await boss.fail(name, job.id, { message: err instanceof Error ? err.message : String(err) });
+            }
+          }
+        }
         // pg-boss waits a whole polling interval after every batch, even when more jobs are due,
         // which holds a queue to one job per second per process (300 confirmations took 150 s
         // on two); while jobs keep coming, fetch the next at once and poll only when idle.

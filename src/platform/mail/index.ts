@@ -1,6 +1,6 @@
 import { desc, eq, type SQL } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
-import { txExecutor, type Database, type Tx } from '../db/index.js';
+import type { Database, Tx } from '../db/index.js';
 import type { Jobs } from '../jobs/index.js';
 import { mailOutbox } from './mail.tables.js';
 
@@ -28,17 +28,26 @@ export async function queueMail(tx: Tx, jobs: Jobs, msg: MailMessage): Promise<n
   return row!.id;
 }
 
+// Outbox ids for emails written inside a batch are taken from the sequence in blocks: a gap in
+// outbox ids means nothing (they are not a register), a round trip per email would.
+const ID_BLOCK = 64;
+const idPools = new WeakMap<Database, number[]>();
+
 /**
- * For an email whose text is finished in SQL later in the same transaction (a registration
- * number taken in the statement that stores it): reserves outbox ids and queues their delivery
- * now; `outboxRows` writes the rows. A job never finds its row missing: both commit together.
+ * For emails written in a batch statement later (a registration number taken in that same
+ * statement): reserves outbox ids and answers, for each, the statement that queues its delivery.
+ * A job never finds its row missing: both are in the one batch that commits.
  */
-export async function reserveMail(tx: Tx, jobs: Jobs, count: number): Promise<number[]> {
+export async function reserveMail(db: Database, jobs: Jobs, count: number): Promise<{ id: number; queue: { text: string; values: unknown[] } }[]> {
   if (count === 0) return [];
-  const { rows } = await txExecutor(tx).executeSql("SELECT nextval(pg_get_serial_sequence('mail_outbox', 'id'))::bigint AS id FROM generate_series(1, $1::int)", [count]);
-  const ids = rows.map((r: { id: string | number }) => Number(r.id));
-  for (const id of ids) await jobs.send(MAIL_QUEUE, { id }, { tx });
-  return ids;
+  let pool = idPools.get(db);
+  if (!pool) idPools.set(db, (pool = []));
+  if (pool.length < count) {
+    const { rows } = await db.raw.executeSql("SELECT nextval(pg_get_serial_sequence('mail_outbox', 'id'))::bigint AS id FROM generate_series(1, $1::int)", [Math.max(ID_BLOCK, count)]);
+    pool.push(...rows.map((r: { id: string | number }) => Number(r.id)));
+  }
+  const ids = pool.splice(0, count);
+  return Promise.all(ids.map(async (id) => ({ id, queue: await jobs.sendStatement(MAIL_QUEUE, { id }) })));
 }
 
 /** The INSERT of reserved outbox rows, to embed in a statement; `fill` finishes each text in SQL. */
