@@ -91,6 +91,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     opts.db ??
     (await openDatabase({
       url: config.databaseUrl,
+      readUrl: config.databaseReadUrl,
       dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
       cacheDir: join(config.dataDir, 'cache'),
     }));
@@ -117,7 +118,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     logger: opts.logger === false ? false : { level: config.logLevel },
     // The largest legitimate body is a form with 5 photos of 10 MB; multipart enforces the per-file limit.
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

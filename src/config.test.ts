@@ -23,3 +23,19 @@ describe('settings', () => {
     for (const bad of ['0', '46', 'x']) expect(() => loadConfig({ JOBS_SCHEDULE_CHECK_SECONDS: bad })).toThrow(/JOBS_SCHEDULE_CHECK_SECONDS/);
   });
 });
+
+describe('proxies and replicas', () => {
+  test('only a proxy on this machine is believed by default; TRUST_PROXY names others or none', () => {
+    expect(loadConfig({}).trustProxy).toBe('loopback');
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 10.0.1.0/24' }).trustProxy).toBe('10.0.0.5, 10.0.1.0/24');
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.5; rm -rf' })).toThrow(/TRUST_PROXY/);
+  });
+
+  test('a read replica is used only with a primary server', () => {
+    expect(loadConfig({ DATABASE_READ_URL: 'postgres://r/sofia' }).databaseReadUrl).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://p/sofia', DATABASE_READ_URL: 'postgres://r/sofia' }).databaseReadUrl).toBe('postgres://r/sofia');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://p/sofia', DATABASE_READ_URL: 'not a url' })).toThrow(/DATABASE_READ_URL/);
+  });
+});

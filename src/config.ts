@@ -46,6 +46,16 @@ const Env = z.object({
     .url()
     .optional()
     .describe('PostgreSQL >= 15 with PostGIS 3. When unset, the embedded PGlite database under DATA_DIR is used.'),
+  DATABASE_READ_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe('A streaming replica of DATABASE_URL for read-only public routes (map, lists, overview, exports, Open311 reads, directory). Default: the primary.'),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^[\w.:/, -]+$/)
+    .default('loopback')
+    .describe('Which reverse proxies may tell the client address (X-Forwarded-For): "loopback" (default), addresses or CIDRs separated by commas, "true" (any) or "false" (none).'),
   PUBLIC_BASE_URL: z
     .string()
     .url()
@@ -100,6 +110,9 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl?: string;
+  databaseReadUrl?: string;
+  /** Fastify's trustProxy: whose X-Forwarded-For is believed (rate limits key on the client address). */
+  trustProxy: boolean | string;
   publicBaseUrl: string;
   smtpUrl?: string;
   mailFrom: string;
@@ -119,6 +132,13 @@ export interface Config {
   accountReleaseDays: number;
 }
 
+function proxyTrust(v: string): boolean | string {
+  const t = v.trim();
+  if (t === 'true') return true;
+  if (t === 'false' || t === '') return false;
+  return t;
+}
+
 /** Reads and validates the environment; throws with the offending variable named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const parsed = Env.safeParse(env);
@@ -133,6 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: e.HOST,
     dataDir: resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrl: e.DATABASE_URL ? e.DATABASE_READ_URL : undefined,
+    trustProxy: proxyTrust(e.TRUST_PROXY),
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     smtpUrl: e.SMTP_URL || undefined,
     mailFrom: e.MAIL_FROM,

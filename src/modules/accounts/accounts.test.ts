@@ -132,6 +132,23 @@ describe('registration (AC-2)', () => {
     expect(codes.slice(0, 10).every((c) => c === 200)).toBe(true);
     expect(codes[10]).toBe(429);
   });
+
+  test('a client that is not a trusted proxy cannot dodge the limit with a made-up X-Forwarded-For', async () => {
+    // 10.x addresses of the factories are not loopback: their forwarded-for header is not believed.
+    const from = ip();
+    const codes: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const res = await app.app.inject({
+        method: 'POST',
+        url: '/register',
+        payload: new URLSearchParams({ ...person(), formStamp: await stampOf(app, '/register') }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `198.51.100.${i + 1}` },
+        remoteAddress: from,
+      });
+      codes.push(res.statusCode);
+    }
+    expect(codes[10]).toBe(429);
+  });
 });
 
 describe('login (AC-4)', () => {

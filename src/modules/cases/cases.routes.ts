@@ -140,7 +140,7 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
     const page = Math.min(Math.max(1, Number(q.page) || 1), 10_000);
     const [catalog, list, aside] = await Promise.all([
       getCatalog(orm),
-      listMapSignals(orm, filter, req.lang, ctx.now(), page),
+      listMapSignals(ctx.db.read, filter, req.lang, ctx.now(), page),
       opts.homeAside ? opts.homeAside(req.lang, ctx.now()) : Promise.resolve(null),
     ]);
     const [lat, lon] = String(q.at ?? '').split(',').map(Number);
@@ -177,7 +177,7 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
         const lat = Number(one('lat'));
         const lon = Number(one('lon'));
         if (kind !== 'signal' || !type || !one('lat') || !one('lon') || !Number.isFinite(lat) || !Number.isFinite(lon)) return [];
-        return nearbySignals(orm, type.categoryId, lat, lon, req.lang, ctx.now());
+        return nearbySignals(ctx.db.read, type.categoryId, lat, lon, req.lang, ctx.now());
       };
       try {
         const form = await readForm(req);
@@ -393,7 +393,7 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
       const type = (await getCatalog(orm)).type(req.query.typeId);
       if (!type) throw new AppError('VALIDATION', { issues: [{ field: 'typeId', code: 'TYPE_UNKNOWN' }] });
       const lang = req.query.lang ?? req.lang;
-      const items = await nearbySignals(orm, type.categoryId, req.query.lat, req.query.lon, lang, ctx.now());
+      const items = await nearbySignals(ctx.db.read, type.categoryId, req.query.lat, req.query.lon, lang, ctx.now());
       return { items: items.map((n) => ({ ...n, registeredAt: n.registeredAt.toISOString() })) };
     },
   );
@@ -427,7 +427,7 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
     },
     async (req, reply) => {
       reply.header('Cache-Control', 'public, max-age=30');
-      return mapClusters(orm, req.query, req.query.lang ?? req.lang, ctx.now());
+      return mapClusters(ctx.db.read, req.query, req.query.lang ?? req.lang, ctx.now());
     },
   );
 
@@ -446,7 +446,7 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
     },
     async (req) => {
       const lang = req.query.lang ?? req.lang;
-      const { rows, total } = await listMapSignals(orm, { ...req.query, zoom: 12 }, lang, ctx.now(), req.query.page, req.query.pageSize);
+      const { rows, total } = await listMapSignals(ctx.db.read, { ...req.query, zoom: 12 }, lang, ctx.now(), req.query.page, req.query.pageSize);
       return {
         total,
         page: req.query.page,

@@ -66,7 +66,15 @@ export function invalidateRouting(): void {
  * the district its point lies in; without a district the Contact Center distributes it by hand.
  */
 export async function routeFor(orm: Orm, type: CatalogType | undefined, districtId: number | null): Promise<Route> {
-  const [kc, d] = await Promise.all([contactCenterUnit(orm), routingDirectory(orm)]);
+  const [kc, copy] = await Promise.all([contactCenterUnit(orm), routingDirectory(orm)]);
+  let d = copy;
+  // A rule naming a unit or organisation the copy does not know yet (created on another instance
+  // moments ago): read the copy again rather than route past the rule.
+  const named = type?.route.to === 'unit' ? type.route.unitId : type?.route.to === 'organisation' ? type.route.organisationId : null;
+  if (named && !(type!.route.to === 'unit' ? d.unit.has(named) : d.organisation.has(named))) {
+    invalidateRouting();
+    d = await routingDirectory(orm);
+  }
   const toUnit = (unitId: number, organisationId: number | null = null): Route => {
     const u = d.unit.get(unitId);
     return { unitId, organisationId, label: { bg: u?.bg ?? '', en: u?.en ?? '' } };

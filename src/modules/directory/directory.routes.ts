@@ -121,7 +121,7 @@ export async function directoryRoutes(root: FastifyInstance, ctx: Ctx): Promise<
   // ------------------------------------------------------------ public directory (CC-15)
   app.get('/directory', hide, async (req, reply) => {
     const q = String((req.query as { q?: unknown }).q ?? '').slice(0, 100);
-    const found = await searchDirectory(orm, q);
+    const found = await searchDirectory(ctx.db.read, q);
     return page(reply, DirectoryPage({ ctx: pageCtx(req), ...found }));
   });
   app.get('/directory/units/:code', hide, async (req, reply) => {
@@ -177,7 +177,7 @@ export async function directoryRoutes(root: FastifyInstance, ctx: Ctx): Promise<
     },
     async (req) => {
       const lang = req.query.lang ?? req.lang;
-      const found = await searchDirectory(orm, req.query.q);
+      const found = await searchDirectory(ctx.db.read, req.query.q);
       return {
         query: found.query,
         units: found.groups.flatMap((g) =>

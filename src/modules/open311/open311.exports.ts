@@ -176,7 +176,7 @@ function present(r: Row, lang: Lang, base: string) {
 export async function* geojsonStream(ctx: Ctx, f: SignalFilter, lang: Lang, batch = EXPORT_BATCH): AsyncGenerator<string> {
   yield '{"type":"FeatureCollection","features":[';
   let first = true;
-  for await (const rows of signalBatches(ctx.db.orm, f, batch)) {
+  for await (const rows of signalBatches(ctx.db.read, f, batch)) {
     const parts = rows.map((r) => {
       const { lat, lon, ...properties } = present(r, lang, ctx.config.publicBaseUrl);
       // A signal with only an address has no point: GeoJSON allows a null geometry.
@@ -202,7 +202,7 @@ function csvCell(v: unknown): string {
 /** The selected signals as CSV (UTF-8 with BOM, so spreadsheets read Cyrillic), written piece by piece (API-3). */
 export async function* csvStream(ctx: Ctx, f: SignalFilter, lang: Lang, batch = EXPORT_BATCH): AsyncGenerator<string> {
   yield '\uFEFF' + CSV_COLUMNS.join(',') + '\r\n';
-  for await (const rows of signalBatches(ctx.db.orm, f, batch)) {
+  for await (const rows of signalBatches(ctx.db.read, f, batch)) {
     yield rows
       .map((r) => {
         const p = present(r, lang, ctx.config.publicBaseUrl);
@@ -230,7 +230,7 @@ export function feedQuery(f: SignalFilter, lang: Lang): string {
  * or an area (API-3): the 50 most recently updated, each linking to its public page.
  */
 export async function atomFeed(ctx: Ctx, f: SignalFilter, lang: Lang): Promise<string> {
-  const orm = ctx.db.orm;
+  const orm = ctx.db.read;
   const base = ctx.config.publicBaseUrl;
   const rows = await selectRows(orm, whereOf(f)).orderBy(desc(cases.updatedAt), desc(cases.id)).limit(FEED_SIZE);
   const [catName] = f.category ? await orm.select({ bg: categories.nameBg, en: categories.nameEn }).from(categories).where(eq(categories.id, f.category)) : [];

@@ -344,8 +344,7 @@ function canonicalNumber(s: string): string | null {
   return p ? formatRegNumber(p.registerCode, 2000 + p.yy, p.seq) : null;
 }
 
-async function loadRequests(ctx: Ctx, where: SQL, lang: Lang, page: { limit: number; offset: number }, extensions: boolean): Promise<O311RequestT[]> {
-  const orm = ctx.db.orm;
+async function loadRequests(ctx: Ctx, where: SQL, lang: Lang, page: { limit: number; offset: number }, extensions: boolean, orm: Orm = ctx.db.read): Promise<O311RequestT[]> {
   const base = ctx.config.publicBaseUrl;
   const rows = await orm
     .select({
@@ -444,7 +443,8 @@ export async function findRequests(ctx: Ctx, p: Params, lang: Lang): Promise<O31
     const wanted = list(ids);
     if (wanted.length > MAX_PAGE_SIZE) throw invalid('service_request_id', 'FIELD_TOO_LONG');
     const numbers = wanted.map(canonicalNumber).filter((n): n is string => n !== null);
-    return numbers.length ? loadRequests(ctx, inArray(cases.regNumber, numbers), lang, page, extensions) : [];
+    // By number from the primary: a client asks for what it has just submitted.
+    return numbers.length ? loadRequests(ctx, inArray(cases.regNumber, numbers), lang, page, extensions, ctx.db.orm) : [];
   }
   const { start, end } = dateRange(p, ctx.now());
   const parts: SQL[] = [gte(cases.registeredAt, start), lte(cases.registeredAt, end)];
@@ -452,7 +452,7 @@ export async function findRequests(ctx: Ctx, p: Params, lang: Lang): Promise<O31
   if (codes !== undefined) {
     const wanted = list(codes);
     // Types no longer offered still have their requests.
-    const found = await ctx.db.orm.select({ id: caseTypes.id }).from(caseTypes).where(inArray(caseTypes.code, wanted));
+    const found = await ctx.db.read.select({ id: caseTypes.id }).from(caseTypes).where(inArray(caseTypes.code, wanted));
     if (found.length < wanted.length) throw new AppError('NOT_FOUND', { field: 'service_code' });
     parts.push(inArray(cases.typeId, found.map((f) => f.id)));
   }
@@ -470,7 +470,7 @@ export async function getRequest(ctx: Ctx, id: string, p: Params, lang: Lang): P
   checkJurisdiction(p);
   const extensions = flag(p, 'extensions');
   const number = canonicalNumber(id);
-  const found = number ? await loadRequests(ctx, eq(cases.regNumber, number), lang, { limit: 1, offset: 0 }, extensions) : [];
+  const found = number ? await loadRequests(ctx, eq(cases.regNumber, number), lang, { limit: 1, offset: 0 }, extensions, ctx.db.orm) : [];
   if (!found.length) throw new AppError('CASE_NOT_FOUND', { field: 'service_request_id' });
   return found;
 }
@@ -507,7 +507,7 @@ export async function requestUpdates(ctx: Ctx, p: Params, lang: Lang): Promise<O
       SELECT e2.status_to FROM case_events e2
       WHERE e2.case_id = ${caseEvents.caseId} AND e2.status_to IS NOT NULL AND (e2.at, e2.id) < (${caseEvents.at}, ${caseEvents.id})
       ORDER BY e2.at DESC, e2.id DESC LIMIT 1), 'pending')`;
-  const rows = await ctx.db.orm
+  const rows = await ctx.db.read
     .select({ id: caseEvents.id, number: cases.regNumber, at: caseEvents.at, type: caseEvents.type, text: caseEvents.text, by: caseEvents.actorLabel, status: statusThen })
     .from(caseEvents)
     .innerJoin(cases, eq(cases.id, caseEvents.caseId))

@@ -141,8 +141,8 @@ const list = (xs: readonly string[]) => sql.join(xs.map((x) => sql`${x}`), sql`,
 export function filterOptions(ctx: Ctx): Promise<FilterOptions> {
   return cached(cachesOf(ctx).options, 'options', ctx.now(), async () => {
     const [d, c] = await Promise.all([
-      ctx.db.orm.select({ id: districts.id, code: districts.code, bg: districts.nameBg, en: districts.nameEn }).from(districts).orderBy(asc(districts.code)),
-      ctx.db.orm
+      ctx.db.read.select({ id: districts.id, code: districts.code, bg: districts.nameBg, en: districts.nameEn }).from(districts).orderBy(asc(districts.code)),
+      ctx.db.read
         .select({ id: categories.id, code: categories.code, bg: categories.nameBg, en: categories.nameEn, active: categories.active })
         .from(categories)
         .orderBy(asc(categories.sort), asc(categories.id)),
@@ -192,7 +192,7 @@ export async function parseFilter(ctx: Ctx, raw: unknown): Promise<OverviewFilte
 /** The overview for a filter: from the cache when computed in the last 5 minutes. */
 export function getOverview(ctx: Ctx, f: OverviewFilter): Promise<Overview> {
   const key = `${f.period}|${f.districtId ?? ''}|${f.categoryId ?? ''}`;
-  return cached(cachesOf(ctx).overview, key, ctx.now(), () => computeOverview(ctx.db.orm, f, ctx.now()));
+  return cached(cachesOf(ctx).overview, key, ctx.now(), () => computeOverview(ctx.db.read, f, ctx.now()));
 }
 
 /**

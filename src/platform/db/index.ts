@@ -28,6 +28,12 @@ export type Statement = SQL | { text: string; values: unknown[] };
 export interface Database {
   kind: 'pglite' | 'postgres';
   orm: Orm;
+  /**
+   * For public reads that tolerate a replica's lag (map, lists, overview, exports, Open311 reads):
+   * the replica when one is configured, otherwise the same as `orm`. Never for writes, nor for
+   * reading back what a person has just done.
+   */
+  read: Orm;
   raw: SqlExecutor;
   /**
    * Runs statements as one transaction in one round trip to the server (BEGIN; …; COMMIT as one
@@ -54,11 +60,13 @@ export interface OpenOptions {
   cacheDir?: string;
   /** Pool size on a server. */
   poolMax?: number;
+  /** A read-only replica of `url` for `Database.read`. */
+  readUrl?: string;
 }
 
 /** Opens PGlite (+PostGIS) or a PostgreSQL server pool, and applies the migrations. */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  return opts.url ? openServer(opts.url, opts.poolMax ?? 10) : openEmbedded(opts);
+  return opts.url ? openServer(opts.url, opts.poolMax ?? 10, opts.readUrl) : openEmbedded(opts);
 }
 
 async function openEmbedded(opts: OpenOptions): Promise<Database> {
@@ -83,6 +91,7 @@ async function openEmbedded(opts: OpenOptions): Promise<Database> {
   return {
     kind: 'pglite',
     orm,
+    read: orm,
     raw: pgliteExecutor(pg),
     // One query at a time in one process: a plain transaction does the same.
     batch: (statements) =>
@@ -117,7 +126,7 @@ export function pgliteExecutor(pg: {
   };
 }
 
-async function openServer(url: string, max: number): Promise<Database> {
+async function openServer(url: string, max: number, readUrl?: string): Promise<Database> {
   const pgMod = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const pool = new pgMod.default.Pool({ connectionString: url, max });
@@ -125,6 +134,11 @@ async function openServer(url: string, max: number): Promise<Database> {
     // An idle client lost its connection; the pool replaces it on the next checkout.
   });
   const orm = drizzle(pool, { schema }) as unknown as Orm;
+  const readPool = readUrl ? new pgMod.default.Pool({ connectionString: readUrl, max }) : null;
+  readPool?.on('error', () => {
+    // As for the primary's pool: the next checkout replaces a lost idle connection.
+  });
+  const read = readPool ? (drizzle(readPool, { schema }) as unknown as Orm) : orm;
   const dialect = (orm as unknown as { dialect: { sqlToQuery(s: SQL): { sql: string; params: unknown[] } } }).dialect;
 
   /** Runs statements as one transaction in one round trip; answers each statement's rows. */
@@ -198,11 +212,12 @@ async function openServer(url: string, max: number): Promise<Database> {
   return {
     kind: 'postgres',
     orm,
+    read,
     url,
     raw: { executeSql: (text, values) => pool.query(text, values as unknown[]) },
     batch: (statements, opts) => (opts?.group ? grouped(opts.group, statements) : runBatch(statements).then((r) => r[0]!)),
     async close() {
-      await pool.end();
+      await Promise.all([pool.end(), readPool?.end()]);
     },
   };
 }

@@ -1,0 +1,27 @@
+import { openDatabase } from '../src/platform/db/index.js';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { startLoadGenerator } from './load.js';
+const db = await openDatabase({ url: 'postgres://postgres@127.0.0.1:5432/ds_try' });
+const config = loadConfig({ DATA_DIR: '/tmp/prof/data', LOG_LEVEL: 'silent', DEMO: '0', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/ds_try' });
+const app = await buildApp({ config, db, logger: false });
+const origin = await app.app.listen({ host: '127.0.0.1', port: 0 });
+const { rows } = await db.raw.executeSql('SELECT reg_number FROM cases TABLESAMPLE SYSTEM (1) WHERE is_public AND NOT hidden LIMIT 1000', []);
+const which = process.argv[2] ?? 'json';
+const fixed: Record<string, string> = { overview: '/overview', o311: '/open311/v2/requests.json', o311x: '/open311/v2/requests.xml', city: '/api/v1/map/clusters?zoom=11', home: '/' };
+const paths = fixed[which] ? [fixed[which]] : rows.map((r) => (which === 'json' ? '/api/v1/cases/' : '/cases/') + encodeURIComponent(r.reg_number));
+const load = startLoadGenerator();
+if (which === 'submit') {
+  const { rows: t } = await db.raw.executeSql("SELECT t.id, t.category_id FROM case_types t WHERE t.fields='[]'::jsonb AND t.active ORDER BY t.id LIMIT 1", []);
+  const body = JSON.stringify({ kind: 'signal', categoryId: t[0].category_id, typeId: t[0].id, description: 'Дупка на пътя (профил)', lat: 42.6977, lon: 23.3219, email: 'p@bench.example', extra: {} });
+  await load.run({ origin, method: 'POST', path: '/api/v1/cases', body, connections: 50, seconds: 2 });
+  const r = await load.run({ origin, method: 'POST', path: '/api/v1/cases', body, connections: 50, seconds: Number(process.argv[3] ?? 10) });
+  console.log(which, Math.round(r.rps), 'req/s p50', r.p50, 'p99', r.p99, r.statuses);
+  await load.close(); await app.close(); await db.close(); process.exit(0);
+}
+await load.run({ origin, method: 'GET', paths, connections: 50, seconds: 2 });
+const r = await load.run({ origin, method: 'GET', paths, connections: 50, seconds: Number(process.argv[3] ?? 10) });
+console.log(which, Math.round(r.rps), 'req/s p50', r.p50, 'p99', r.p99, r.statuses);
+await load.close();
+await app.close(); await db.close();
+process.exit(0);
