@@ -1,9 +1,16 @@
+/**
+ * One scenario of the bench against an already loaded server database, for a CPU profile of the
+ * app under the same 50-connection load: the findings in docs/performance.md come from it.
+ * Usage: BENCH_DATABASE_URL=postgres://…/db node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile.ts <json|html|overview|o311|o311x|city|home|submit> [seconds]
+ */
 import { openDatabase } from '../src/platform/db/index.js';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { startLoadGenerator } from './load.js';
-const db = await openDatabase({ url: 'postgres://postgres@127.0.0.1:5432/ds_try' });
-const config = loadConfig({ DATA_DIR: '/tmp/prof/data', LOG_LEVEL: 'silent', DEMO: '0', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/ds_try' });
+const url = process.env.BENCH_DATABASE_URL;
+if (!url) throw new Error('BENCH_DATABASE_URL must name a database loaded by the bench (see bench/dataset.ts)');
+const db = await openDatabase({ url });
+const config = loadConfig({ DATA_DIR: '/tmp/sofia-profile', LOG_LEVEL: 'silent', DEMO: '0', DATABASE_URL: url });
 const app = await buildApp({ config, db, logger: false });
 const origin = await app.app.listen({ host: '127.0.0.1', port: 0 });
 const { rows } = await db.raw.executeSql('SELECT reg_number FROM cases TABLESAMPLE SYSTEM (1) WHERE is_public AND NOT hidden LIMIT 1000', []);
