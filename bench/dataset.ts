@@ -375,6 +375,10 @@ export async function loadDataset(db: Database, spec: DatasetSpec, log: (m: stri
   phase(`COPY ${caseCount} cases, ${eventCount} events, ${fileCount} files`);
   await pglite?.exec("SET session_replication_role = 'origin'");
   for (const def of indexDefs) await q(def);
+  // Triggers were off for the load (session_replication_role): the inbox's open counts are built once here.
+  await q('DELETE FROM unit_open_counts');
+  await q(`INSERT INTO unit_open_counts (unit_id, status, n)
+           SELECT unit_id, status, count(*)::int FROM cases WHERE closed_at IS NULL AND unit_id IS NOT NULL GROUP BY unit_id, status`);
   phase(`rebuild ${indexDefs.length} indexes`);
 
   for (const [key, last] of seqs) {

@@ -37,19 +37,21 @@ export interface LoadResult {
 /** A load generator in a child process; `run` fires one test at a time. */
 export interface LoadGenerator {
   run(spec: LoadSpec): Promise<LoadResult>;
+  /** Downloads one answer in the generator's process: bytes, GeoJSON features, seconds. */
+  download(url: string): Promise<{ bytes: number; features: number; seconds: number; status: number }>;
   close(): Promise<void>;
 }
 
 /** Starts autocannon in a child process (with this process's tsx loader). */
 export function startLoadGenerator(): LoadGenerator {
   const child = fork(fileURLToPath(new URL('./load-worker.ts', import.meta.url)), [], { execArgv: process.execArgv, stdio: 'inherit' });
-  const pending = new Map<number, { resolve: (r: LoadResult) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (r: never) => void; reject: (e: Error) => void }>();
   let next = 0;
   const failAll = (err: Error) => {
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   };
-  child.on('message', (m: { id: number; result?: LoadResult; error?: string }) => {
+  child.on('message', (m: { id: number; result?: never; error?: string }) => {
     const p = pending.get(m.id);
     pending.delete(m.id);
     if (m.error !== undefined) p?.reject(new Error(m.error));
@@ -60,9 +62,16 @@ export function startLoadGenerator(): LoadGenerator {
   return {
     run(spec) {
       const id = next++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
+      return new Promise<LoadResult>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (r: never) => void, reject });
         child.send({ id, spec });
+      });
+    },
+    download(url) {
+      const id = next++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (r: never) => void, reject });
+        child.send({ id, download: url });
       });
     },
     async close() {

@@ -201,27 +201,26 @@ async function officerCookie(db: Database, origin: string, unitId: number): Prom
   return cookie.split(';')[0]!;
 }
 
-/** Streams an export and samples this process's RSS meanwhile: the answer's size and how much memory it took. */
-async function exportProbe(origin: string, path: string): Promise<{ features: number; bytes: number; seconds: number; rssGrowth: number }> {
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  const t0 = performance.now();
-  const res = await fetch(origin + path);
-  if (!res.ok || !res.body) throw new Error(`${path} answered ${res.status}`);
-  let bytes = 0;
-  let features = 0;
-  let tail = '';
-  const decoder = new TextDecoder();
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    bytes += chunk.length;
-    const text = tail + decoder.decode(chunk, { stream: true });
-    features += text.split('"type":"Feature"').length - 1;
-    tail = text.slice(-20);
+/**
+ * An export downloaded by the load generator's process while this one (the server) samples its
+ * own memory: the answer's size and how much the server's process grew to send it.
+ */
+async function exportProbe(load: LoadGenerator, origin: string, path: string): Promise<{ features: number; bytes: number; seconds: number; rssGrowth: number; heapGrowth: number }> {
+  const before = process.memoryUsage();
+  let peakRss = before.rss;
+  let peakHeap = before.heapUsed + before.external;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed + m.external);
+  }, 20);
+  try {
+    const d = await load.download(origin + path);
+    if (d.status !== 200) throw new Error(`${path} answered ${d.status}`);
+    return { features: d.features, bytes: d.bytes, seconds: d.seconds, rssGrowth: peakRss - before.rss, heapGrowth: peakHeap - (before.heapUsed + before.external) };
+  } finally {
+    clearInterval(sampler);
   }
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  return { features, bytes, seconds: (performance.now() - t0) / 1000, rssGrowth: peak - before };
 }
 
 /** The platform started again on the same embedded database, in its own process. */
@@ -336,12 +335,6 @@ export async function benchDatabase(kind: Kind, o: BenchOptions, load: LoadGener
       email: 'bench.client@bench.example',
       description: 'Дупка на пътя пред входа (натоварващ тест през Open311)',
     }).toString();
-    const [sinceRow] = await sql<{ since: string }>(
-      `SELECT to_char(registered_at AT TIME ZONE 'Europe/Sofia', 'YYYY-MM-DD') AS since FROM cases
-       WHERE kind = 'signal' AND is_public AND NOT hidden ORDER BY registered_at DESC OFFSET 99999 LIMIT 1`,
-    );
-    // A register smaller than the export's 100,000 is exported whole.
-    const since = sinceRow?.since ?? '2000-01-01';
 
     const config = loadConfig({ DATA_DIR: dataDir ?? tmp, LOG_LEVEL: 'silent', DEMO: '0', PUBLIC_BASE_URL: 'http://bench.local' });
     const app = await buildApp({ config, db, logger: false });
@@ -434,7 +427,15 @@ export async function benchDatabase(kind: Kind, o: BenchOptions, load: LoadGener
       const errorRate = bad(r) / Math.max(1, r.sent);
       // At saturation a closed loop's latency is only connections ÷ throughput: reads run again paced
       // at half the rate they reached, submissions at the target rate for the sustained period.
-      const rate = s.goal?.rps ?? (s.method === 'GET' && s.goal?.p99 && r.rps > 2 ? Math.floor(r.rps / 2) : 0);
+      // A submission target the saturated run did not reach cannot be sustained either: its latency is
+      // then measured at 80 % of what it reached, the most it can take without a growing backlog.
+      const rate = s.goal?.rps
+        ? r.rps >= s.goal.rps
+          ? s.goal.rps
+          : Math.floor(r.rps * 0.8)
+        : s.method === 'GET' && s.goal?.p99 && r.rps > 2
+          ? Math.floor(r.rps / 2)
+          : 0;
       const paced = rate ? { rate, r: await load.run({ ...spec, rate, seconds: s.goal?.rps ? o.submitSeconds : spec.seconds }) } : undefined;
       rows.push({ scenario: s, r, paced, errorRate });
       log(
@@ -444,11 +445,17 @@ export async function benchDatabase(kind: Kind, o: BenchOptions, load: LoadGener
       if (errorRate > MAX_ERROR_RATE) failures.push(`${kind}: ${s.name}: ${(errorRate * 100).toFixed(1)} % of requests failed`);
     }
 
-    const exp = await exportProbe(appOrigin, `/exports/signals.geojson?from=${since}`);
-    log(`${kind}: GeoJSON export: ${exp.features} features, ${mb(exp.bytes)} in ${exp.seconds.toFixed(1)} s, RSS +${mb(exp.rssGrowth)}`);
+    const [sinceRow] = await sql<{ since: string }>(
+      `SELECT to_char(registered_at AT TIME ZONE 'Europe/Sofia', 'YYYY-MM-DD') AS since FROM cases
+       WHERE kind = 'signal' AND is_public AND NOT hidden ORDER BY registered_at DESC OFFSET 99999 LIMIT 1`,
+    );
+    // After the submissions: the 100,000 newest signals. A register smaller than the export's 100,000 is exported whole.
+    const since = sinceRow?.since ?? '2000-01-01';
+    const exp = await exportProbe(load, appOrigin, `/exports/signals.geojson?from=${since}`);
+    log(`${kind}: GeoJSON export: ${exp.features} features, ${mb(exp.bytes)} in ${exp.seconds.toFixed(1)} s, RSS +${mb(exp.rssGrowth)}, JS heap + external +${mb(exp.heapGrowth)}`);
     probes.push({
       name: `GeoJSON export of ${exp.features.toLocaleString('en')} signals (${mb(exp.bytes)})`,
-      value: `${exp.seconds.toFixed(1)} s; process memory +${mb(exp.rssGrowth)}`,
+      value: `${exp.seconds.toFixed(1)} s; server process RSS +${mb(exp.rssGrowth)} (JS heap and buffers +${mb(exp.heapGrowth)})`,
       target: 'streams; memory grows < 100 MB',
       met: exp.rssGrowth < 100 * 1024 * 1024,
     });
@@ -542,7 +549,7 @@ function metText(rows: Row[], row: Row): string {
   if (!g) return '';
   const out: string[] = [];
   // A sustained rate is met when the paced run kept up (98 % of the requests done in the period) without errors.
-  if (g.rps) out.push(row.paced && row.paced.r.rps >= 0.98 * g.rps && row.paced.r.errors === 0 ? 'rate ✅' : 'rate ❌');
+  if (g.rps) out.push(row.paced && row.paced.rate >= g.rps && row.paced.r.rps >= 0.98 * g.rps && row.paced.r.errors === 0 ? 'rate ✅' : 'rate ❌');
   if (g.p99) {
     // Submissions are judged at their target rate only; reads also at saturation.
     if (!g.rps) out.push(`p99 ${row.r.p99 <= g.p99 ? '✅' : '❌'}`);

@@ -11,7 +11,7 @@ import { renderPage } from '../../platform/web/layout.js';
 import { pageCtx } from '../../platform/web/pages.js';
 import { getCatalog } from '../catalog/index.js';
 import { organisations, units } from '../catalog/catalog.tables.js';
-import { SubmitCaseBody, caseFiles, cases, registerDocument, submitCase } from '../cases/index.js';
+import { SubmitCaseBody, caseFiles, cases, registerDocument, submitCase, unitName } from '../cases/index.js';
 import { act, findForCaller, inbox, recentTransfers, recordTransfer, staffCase, type ActionInput, type AnswerFile, type InboxFilter } from './backoffice.service.js';
 import { ConsolePage, InboxPage, StaffCasePage } from './backoffice.views.js';
 
@@ -47,7 +47,7 @@ export async function backofficeRoutes(app: FastifyInstance, ctx: Ctx): Promise<
       page: num(q.page, 10_000) ?? 1,
     };
     const [catalog, result] = await Promise.all([getCatalog(orm), inbox(ctx, user, filter)]);
-    const [unit] = user.unitId ? await orm.select({ bg: units.nameBg, en: units.nameEn }).from(units).where(eq(units.id, user.unitId)) : [];
+    const unit = user.unitId ? await unitName(orm, user.unitId) : null;
     return page(reply, InboxPage({ ctx: pageCtx(req), catalog, filter, ...result, unitName: unit ? unit[req.lang] : null, now: ctx.now() }));
   });
 

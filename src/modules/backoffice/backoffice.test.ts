@@ -419,6 +419,17 @@ describe('the operator console (CC-14)', () => {
     expect(both.body).toContain(a);
     // A number is found whatever its state.
     expect((await app.app.inject({ url: `/staff?q=${enc(c)}`, headers: { cookie: officer.cookie } })).body).toContain('Намерени: 1');
+    // The open counts are kept by the database as cases change: after a submission, a status
+    // change, a closing, a reopening and a redirect they equal a count of the cases themselves.
+    await post(app, `/staff/cases/${enc(c)}/status`, { status: 'in_progress' }, { cookie: officer.cookie });
+    const moved = await post(app, `/staff/cases/${enc(c)}/redirect`, { unitId: String(unitIds.get('R15-ADM')), text: 'Друг район' }, { cookie: officer.cookie });
+    expect(moved.statusCode).toBe(303);
+    const { rows: kept } = await app.ctx.db.raw.executeSql('SELECT unit_id, status, n FROM unit_open_counts WHERE n <> 0 ORDER BY 1, 2', []);
+    const { rows: actual } = await app.ctx.db.raw.executeSql(
+      'SELECT unit_id, status, count(*)::int AS n FROM cases WHERE closed_at IS NULL AND unit_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2',
+      [],
+    );
+    expect(kept).toEqual(actual);
     const junk = await app.app.inject({ url: '/staff?status=%27;drop&state=nope&category=abc&older=-5&page=0', headers: { cookie: officer.cookie } });
     expect(junk.statusCode).toBe(200);
     const other = await staff(app, 'officer', 'R09-ADM');

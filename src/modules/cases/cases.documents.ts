@@ -10,6 +10,7 @@ import { noticeMail } from '../../platform/mail/notice.js';
 import { formatDateTime } from '../../platform/i18n/index.js';
 import { parseRegNumber } from '../../platform/register/index.js';
 import { insertRegistered } from './cases.store.js';
+import { unitAndBelow } from './cases.routing.js';
 import { organisations, units } from '../catalog/catalog.tables.js';
 import { KINDS, STATUSES, kindOfRegister, staffMaySee, type CaseKind, type DocumentKind } from './cases.policy.js';
 import { caseUrl as caseUrlOf, loadView, type CaseView } from './cases.service.js';
@@ -168,19 +169,7 @@ function whereNumber(number: string) {
 
 /** The units at and below a unit: what its staff may see (AC-5). */
 export async function unitWithSubUnits(orm: Orm, unitId: number | null): Promise<Set<number>> {
-  const out = new Set<number>();
-  if (unitId === null) return out;
-  const all = await orm.select({ id: units.id, parentId: units.parentId }).from(units);
-  const children = new Map<number, number[]>();
-  for (const u of all) if (u.parentId !== null) children.set(u.parentId, [...(children.get(u.parentId) ?? []), u.id]);
-  const stack = [unitId];
-  while (stack.length) {
-    const id = stack.pop()!;
-    if (out.has(id)) continue;
-    out.add(id);
-    stack.push(...(children.get(id) ?? []));
-  }
-  return out;
+  return unitId === null ? new Set() : unitAndBelow(orm, unitId);
 }
 
 /**

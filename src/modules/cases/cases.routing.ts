@@ -30,6 +30,7 @@ export function contactCenterUnit(orm: Orm): Promise<number> {
 const DIRECTORY_TTL_MS = 30_000;
 interface Directory {
   unit: Map<number, { bg: string; en: string }>;
+  children: Map<number, number[]>;
   unitOfDistrict: Map<number, number>;
   organisation: Map<number, { bg: string; en: string }>;
 }
@@ -39,12 +40,13 @@ function routingDirectory(orm: Orm): Promise<Directory> {
   if (directory && directory.orm === orm && Date.now() - directory.at < DIRECTORY_TTL_MS) return directory.value;
   const value = (async () => {
     const [us, os] = await Promise.all([
-      orm.select({ id: units.id, bg: units.nameBg, en: units.nameEn, districtId: units.districtId }).from(units).orderBy(asc(units.id)),
+      orm.select({ id: units.id, bg: units.nameBg, en: units.nameEn, districtId: units.districtId, parentId: units.parentId }).from(units).orderBy(asc(units.id)),
       orm.select({ id: organisations.id, bg: organisations.nameBg, en: organisations.nameEn }).from(organisations),
     ]);
-    const d: Directory = { unit: new Map(), unitOfDistrict: new Map(), organisation: new Map() };
+    const d: Directory = { unit: new Map(), children: new Map(), unitOfDistrict: new Map(), organisation: new Map() };
     for (const u of us) {
       d.unit.set(u.id, { bg: u.bg, en: u.en });
+      if (u.parentId !== null) d.children.set(u.parentId, [...(d.children.get(u.parentId) ?? []), u.id]);
       if (u.districtId !== null && !d.unitOfDistrict.has(u.districtId)) d.unitOfDistrict.set(u.districtId, u.id);
     }
     for (const o of os) d.organisation.set(o.id, { bg: o.bg, en: o.en });
@@ -53,6 +55,28 @@ function routingDirectory(orm: Orm): Promise<Directory> {
   directory = { orm, at: Date.now(), value };
   value.catch(() => (directory = null));
   return value;
+}
+
+/**
+ * A unit with every unit below it, from the same copy: what its staff may see (AC-5). After an
+ * administrator moves a unit, other instances follow within DIRECTORY_TTL_MS.
+ */
+export async function unitAndBelow(orm: Orm, unitId: number): Promise<Set<number>> {
+  const d = await routingDirectory(orm);
+  const out = new Set<number>();
+  const stack = [unitId];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (out.has(id)) continue;
+    out.add(id);
+    stack.push(...(d.children.get(id) ?? []));
+  }
+  return out;
+}
+
+/** A unit's public name from the same copy. */
+export async function unitName(orm: Orm, unitId: number): Promise<{ bg: string; en: string } | null> {
+  return (await routingDirectory(orm)).unit.get(unitId) ?? null;
 }
 
 /** Drops the routing copy of units and organisations, after an administrator changed one. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { caseTypes, categories, organisations, units } from '../catalog/catalog.tables.js';
 import { districts, neighbourhoods } from '../../platform/geo/geo.tables.js';
 import { pointColumn } from '../../platform/db/types.js';
@@ -214,4 +214,20 @@ export const serviceMessages = pgTable(
     readAt: timestamp('read_at', { withTimezone: true }),
   },
   (t) => [index('service_messages_user_idx').on(t.userId, t.createdAt)],
+);
+
+/**
+ * How many open cases (closed_at IS NULL) each unit holds per status, kept by a trigger on cases
+ * (migration 0007) in the transaction of every change. The inbox reads its counts here: counting
+ * a district administration's ~10,000 open cases per request read every one of them, and their
+ * pages are mostly too recent to be all-visible for an index-only count (bench finding).
+ */
+export const unitOpenCounts = pgTable(
+  'unit_open_counts',
+  {
+    unitId: integer('unit_id').notNull(),
+    status: text('status').notNull(),
+    n: integer('n').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.status] })],
 );
