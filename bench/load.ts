@@ -32,6 +32,8 @@ export interface LoadResult {
   non2xx: number;
   ok: number;
   statuses: Record<string, number>;
+  /** Paced runs: the 99th percentile of how late the generator itself sent a request, ms. */
+  lateP99?: number;
 }
 
 /** A load generator in a child process; `run` fires one test at a time. */
