@@ -11,7 +11,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../src/platform/db/index.js';
 import { formatRegNumber, sofiaYear } from '../src/platform/register/index.js';
-import { prng } from '../src/modules/cases/index.js';
+import { DEMO_ANSWERS as ANSWERS, DEMO_PHRASES as PHRASES, prng } from '../src/modules/cases/index.js';
 
 /** What to load. */
 export interface DatasetSpec {
@@ -38,19 +38,6 @@ export interface DatasetReport {
 
 const DAY = 86_400_000;
 const CLOSED = ['closed', 'notified', 'rejected', 'duplicate'] as const;
-const PHRASES = [
-  'Проблемът е от няколко седмици и се влошава.',
-  'Моля за спешна проверка, опасно е за децата.',
-  'Сигнализирах и преди, но няма промяна.',
-  'Вечер е особено неприятно.',
-  'Засегнати са всички живущи в района.',
-  'Прилагам снимки на мястото.',
-];
-const ANSWERS = [
-  'Сигналът е възложен на фирмата, отговорна за поддръжката. Проблемът е отстранен.',
-  'Извършена е проверка на място. Предприети са необходимите действия.',
-  'Сигналът е препратен по компетентност към районната администрация.',
-];
 const STREETS = ['ул. „Пиротска“', 'бул. „Витоша“', 'ул. „Шипка“', 'бул. „Черни връх“', 'ж.к. „Младост 1“, бл.', 'ж.к. „Люлин 5“, бл.', 'ул. „Граф Игнатиев“', 'бул. „Сливница“'];
 const FIRST = ['Мария', 'Иван', 'Елена', 'Георги', 'Петя', 'Николай', 'Десислава', 'Стоян', 'Калина', 'Димитър'];
 const LAST = ['Иванова', 'Петров', 'Георгиева', 'Димитров', 'Николова', 'Стоянов', 'Русева', 'Колев'];

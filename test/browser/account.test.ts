@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,14 +6,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { App } from '../../src/app.js';
 import { baseUrl, testApp } from '../harness.js';
+import { browserAvailable, launchChromium } from './chromium.js';
 import { citizen, pdf } from '../accounts.factories.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`browser tests are required but ${CHROMIUM} is missing (apt-get install chromium)`);
-  console.warn(`SKIPPED: browser tests — ${CHROMIUM} not found (apt-get install chromium to run them)`);
-}
+const available = browserAvailable();
 
 describe.skipIf(!available)('a registered citizen in Chromium', () => {
   let app: App;
@@ -23,11 +19,7 @@ describe.skipIf(!available)('a registered citizen in Chromium', () => {
   beforeAll(async () => {
     app = await testApp();
     base = await baseUrl(app);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

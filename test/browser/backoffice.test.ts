@@ -1,18 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { App } from '../../src/app.js';
 import { baseUrl, testApp } from '../harness.js';
+import { browserAvailable, launchChromium } from './chromium.js';
 import { staff } from '../accounts.factories.js';
 import { signalBody, types } from '../factories.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`browser tests are required but ${CHROMIUM} is missing (apt-get install chromium)`);
-  console.warn(`SKIPPED: browser tests — ${CHROMIUM} not found (apt-get install chromium to run them)`);
-}
+const available = browserAvailable();
 const STAFF_PASSWORD = 'Sluzhebna-parola-2026';
 
 describe.skipIf(!available)('staff in Chromium', () => {
@@ -23,11 +19,7 @@ describe.skipIf(!available)('staff in Chromium', () => {
   beforeAll(async () => {
     app = await testApp();
     base = await baseUrl(app);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

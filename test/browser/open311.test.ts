@@ -1,17 +1,12 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { App } from '../../src/app.js';
 import { baseUrl, testApp } from '../harness.js';
+import { browserAvailable, launchChromium } from './chromium.js';
 import { staff } from '../accounts.factories.js';
 import { types } from '../factories.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`browser tests are required but ${CHROMIUM} is missing (apt-get install chromium)`);
-  console.warn(`SKIPPED: browser tests — ${CHROMIUM} not found (apt-get install chromium to run them)`);
-}
+const available = browserAvailable();
 
 describe.skipIf(!available)('Open311 client keys in Chromium', () => {
   let app: App;
@@ -21,11 +16,7 @@ describe.skipIf(!available)('Open311 client keys in Chromium', () => {
   beforeAll(async () => {
     app = await testApp();
     base = await baseUrl(app);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

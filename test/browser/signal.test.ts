@@ -1,16 +1,11 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { App } from '../../src/app.js';
 import { baseUrl, testApp } from '../harness.js';
+import { browserAvailable, launchChromium } from './chromium.js';
 import { phonePhoto, types } from '../factories.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`browser tests are required but ${CHROMIUM} is missing (apt-get install chromium)`);
-  console.warn(`SKIPPED: browser tests — ${CHROMIUM} not found (apt-get install chromium to run them)`);
-}
+const available = browserAvailable();
 
 describe.skipIf(!available)('a citizen in Chromium', () => {
   let app: App;
@@ -20,11 +15,7 @@ describe.skipIf(!available)('a citizen in Chromium', () => {
   beforeAll(async () => {
     app = await testApp();
     base = await baseUrl(app);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -153,8 +144,7 @@ describe.skipIf(!available)('accessibility (axe-core, WCAG 2.1 A and AA rules)',
     const { readFileSync } = await import('node:fs');
     const { createRequire } = await import('node:module');
     const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const browser = await launchChromium();
     const { plain } = await types(app);
     const submitted = await app.app.inject({ method: 'POST', url: '/api/v1/cases', payload: { kind: 'signal', categoryId: plain.categoryId, typeId: plain.id, description: 'Проверка на достъпност', lat: 42.6977, lon: 23.3219 } });
     const number = submitted.json().number as string;

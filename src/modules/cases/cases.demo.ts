@@ -14,7 +14,8 @@ export function prng(seed: number): () => number {
   };
 }
 
-const PHRASES = [
+/** What demo signals say besides their type (also used by the bench's dataset). */
+export const DEMO_PHRASES = [
   'Проблемът е от няколко седмици и се влошава.',
   'Моля за спешна проверка, опасно е за децата.',
   'Сигнализирах и преди, но няма промяна.',
@@ -22,7 +23,8 @@ const PHRASES = [
   'Засегнати са всички живущи в района.',
   'Прилагам описание на мястото.',
 ];
-const ANSWERS = [
+/** Demo answers of units. */
+export const DEMO_ANSWERS = [
   'Сигналът е възложен на фирмата, отговорна за поддръжката. Проблемът е отстранен.',
   'Извършена е проверка на място. Предприети са необходимите действия.',
   'Сигналът е препратен по компетентност към районната администрация.',
@@ -75,7 +77,7 @@ export async function seedDemoCases(db: Database, count: number, now = new Date(
     if (status !== 'pending') {
       events.push({ at: new Date(step()).toISOString(), type: 'status', from: 'pending', to: 'in_progress', text: null });
       if (status !== 'in_progress') {
-        const answer = status === 'rejected' ? 'Сигналът е извън компетентността на Столична община.' : ANSWERS[Math.floor(rand() * ANSWERS.length)];
+        const answer = status === 'rejected' ? 'Сигналът е извън компетентността на Столична община.' : DEMO_ANSWERS[Math.floor(rand() * DEMO_ANSWERS.length)];
         events.push({ at: new Date(step()).toISOString(), type: 'status', from: 'in_progress', to: status, text: status === 'duplicate' ? null : answer });
       }
     }
@@ -85,7 +87,7 @@ export async function seedDemoCases(db: Database, count: number, now = new Date(
       ty: Number(t.id),
       ca: Number(t.category_id),
       st: status,
-      d: PHRASES[Math.floor(rand() * PHRASES.length)]!,
+      d: DEMO_PHRASES[Math.floor(rand() * DEMO_PHRASES.length)]!,
       h: isQuestion ? null : Number(hoods[Math.floor(rand() * hoods.length)]!.source_id),
       ps: Math.floor(rand() * 1e9),
       ev: events,

@@ -1,6 +1,6 @@
 export { casesRoutes } from './cases.routes.js';
 export { documentsRoutes } from './cases.documents.routes.js';
-export { prng, seedDemoCases } from './cases.demo.js';
+export { DEMO_ANSWERS, DEMO_PHRASES, prng, seedDemoCases } from './cases.demo.js';
 export { submitCase, findPublicByNumber, findByToken, caseUrl } from './cases.service.js';
 export { KINDS, STATUSES, STAFF_ROLES, isStaff } from './cases.policy.js';
 export { cases, caseEvents, caseFiles, subscriptions, unitOpenCounts } from './cases.tables.js';
