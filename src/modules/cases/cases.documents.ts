@@ -14,7 +14,7 @@ import { unitAndBelow } from './cases.routing.js';
 import { organisations, units } from '../catalog/catalog.tables.js';
 import { KINDS, STATUSES, kindOfRegister, staffMaySee, type CaseKind, type DocumentKind } from './cases.policy.js';
 import { caseUrl as caseUrlOf, loadView, type CaseView } from './cases.service.js';
-import { caseEvents, caseFiles, cases, subscriptions } from './cases.tables.js';
+import { cases, subscriptions } from './cases.tables.js';
 
 /** An uploaded document as the edge received it. */
 export interface DocumentUpload {

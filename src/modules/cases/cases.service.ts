@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.js';
 import type { Orm } from '../../platform/db/index.js';
 import { AppError, type FieldIssue, type Lang } from '../../platform/errors/index.js';

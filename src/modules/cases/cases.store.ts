@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Database, Tx } from '../../platform/db/index.js';
+import type { Database } from '../../platform/db/index.js';
 import type { Jobs } from '../../platform/jobs/index.js';
 import { outboxRows, reserveMail, type MailMessage } from '../../platform/mail/index.js';
 import { counterStep, pendingNumber, takenNumber, takenSeq, withTakenSeq, type PendingNumber } from '../../platform/register/index.js';
@@ -31,7 +31,7 @@ export async function insertRegistered(db: Database, jobs: Jobs, r: NewRegistrat
   const mails = r.mails?.(pending.text) ?? [];
   const reserved = await reserveMail(db, jobs, mails.length);
   // The query builder only builds here: the statement runs in the batch below.
-  const b = db.orm as unknown as Tx;
+  const b = db.orm;
   const caseId = sql`(SELECT id FROM c)`;
   const parts = [
     sql`n AS (${counterStep(b, pending).getSQL()})`,

@@ -1,29 +1,13 @@
+import { sofiaOffset } from '../../platform/i18n/index.js';
+
 /**
  * `<input type="datetime-local">` carries a wall-clock time without a zone; announcements are
  * entered and shown in Sofia's time, whatever the server's zone is.
  */
 
-const parts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/Sofia',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-function sofiaWall(t: number): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
-  const p: Record<string, number> = {};
-  for (const x of parts.formatToParts(new Date(t))) if (x.type !== 'literal') p[x.type] = Number(x.value);
-  return { y: p.year!, mo: p.month!, d: p.day!, h: p.hour!, mi: p.minute!, s: p.second! };
-}
-
 /** Milliseconds Sofia's clock is ahead of UTC at instant `t`. */
 function offsetAt(t: number): number {
-  const w = sofiaWall(t);
-  return Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - Math.floor(t / 1000) * 1000;
+  return sofiaOffset(new Date(t)).minutes * 60_000;
 }
 
 /** "2026-03-01T08:30" read as Sofia's wall clock → the instant; null when it is not such a value. */
@@ -43,7 +27,5 @@ export function sofiaLocalToDate(value: string): Date | null {
 
 /** The instant as Sofia's wall clock in the form a datetime-local input takes ("2026-03-01T08:30"). */
 export function dateToSofiaLocal(d: Date): string {
-  const w = sofiaWall(d.getTime());
-  const p2 = (n: number) => String(n).padStart(2, '0');
-  return `${w.y}-${p2(w.mo)}-${p2(w.d)}T${p2(w.h)}:${p2(w.mi)}`;
+  return new Date(d.getTime() + offsetAt(d.getTime())).toISOString().slice(0, 16);
 }

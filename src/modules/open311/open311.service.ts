@@ -3,7 +3,7 @@ import type { Ctx } from '../../platform/context.js';
 import type { Orm } from '../../platform/db/index.js';
 import { AppError, type ErrorCode, type FieldIssue, type Lang } from '../../platform/errors/index.js';
 import { zodIssues } from '../../platform/errors/validation.js';
-import { translator } from '../../platform/i18n/index.js';
+import { sofiaDateTime, translator } from '../../platform/i18n/index.js';
 import { formatRegNumber, parseRegNumber } from '../../platform/register/index.js';
 import { getCatalog, localName, type CatalogType, type ExtraField } from '../catalog/index.js';
 import { caseTypes, organisations, units } from '../catalog/catalog.tables.js';
@@ -63,41 +63,7 @@ export function parseW3cDateTime(s: string): Date | null {
   return new Date(Date.UTC(y, mo - 1, d, h, mi, se, ms) - offsetMin * 60_000);
 }
 
-const SOFIA_PARTS = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/Sofia',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-  timeZoneName: 'longOffset',
-});
-
-// Sofia changes its offset only on whole UTC hours (01:00 UTC, the last Sundays of March and
-// October): one formatToParts per hour seen, not per timestamp (it was a fifth of the CPU of a
-// 1,000-record answer, bench finding).
-const offsets = new Map<number, { text: string; minutes: number }>();
-function sofiaOffset(d: Date): { text: string; minutes: number } {
-  const hour = Math.floor(d.getTime() / 3_600_000);
-  let o = offsets.get(hour);
-  if (!o) {
-    const p = Object.fromEntries(SOFIA_PARTS.formatToParts(d).map((x) => [x.type, x.value]));
-    const text = (p.timeZoneName ?? 'GMT').replace('GMT', '') || '+00:00';
-    const m = /^([+-])(\d{2}):(\d{2})$/.exec(text);
-    o = { text, minutes: m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0 };
-    if (offsets.size > 100_000) offsets.clear();
-    offsets.set(hour, o);
-  }
-  return o;
-}
-
-/** A moment as Sofia's W3C date-time with its offset, e.g. 2026-11-23T10:05:00+02:00. */
-export function sofiaDateTime(d: Date): string {
-  const o = sofiaOffset(d);
-  return `${new Date(d.getTime() + o.minutes * 60_000).toISOString().slice(0, 19)}${o.text}`;
-}
+export { sofiaDateTime };
 
 const SOFIA_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Sofia', year: 'numeric', month: '2-digit', day: '2-digit' });
 

@@ -1,6 +1,6 @@
 import { desc, eq, type SQL } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
-import type { Database, Tx } from '../db/index.js';
+import type { Database, Orm, Tx } from '../db/index.js';
 import type { Jobs } from '../jobs/index.js';
 import { mailOutbox } from './mail.tables.js';
 
@@ -51,8 +51,8 @@ export async function reserveMail(db: Database, jobs: Jobs, count: number): Prom
 }
 
 /** The INSERT of reserved outbox rows, to embed in a statement; `fill` finishes each text in SQL. */
-export function outboxRows(tx: Tx, rows: { id: number; msg: MailMessage }[], fill: (text: string) => SQL) {
-  return tx
+export function outboxRows(orm: Orm, rows: { id: number; msg: MailMessage }[], fill: (text: string) => SQL) {
+  return orm
     .insert(mailOutbox)
     .overridingSystemValue()
     .values(rows.map(({ id, msg }) => ({ id, to: msg.to, lang: msg.lang, template: msg.template, subject: fill(msg.subject), text: fill(msg.text), html: fill(msg.html) })));
