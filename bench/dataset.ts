@@ -231,7 +231,7 @@ export async function loadDataset(db: Database, spec: DatasetSpec, log: (m: stri
   const flushEvents = async () => {
     if (!events.length) return;
     const batch = events.splice(0);
-    eventCount += await copyInto(db, 'case_events', ['id', 'case_id', 'at', 'type', 'status_from', 'status_to', 'text', 'is_public', 'actor_label'], batch);
+    eventCount += await copyInto(db, 'case_events', ['id', 'case_id', 'at', 'type', 'status_from', 'status_to', 'text', 'visibility', 'actor_label'], batch);
   };
   const flushFiles = async () => {
     if (!files.length) return;
@@ -271,7 +271,7 @@ export async function loadDataset(db: Database, spec: DatasetSpec, log: (m: stri
       let when = at.getTime();
       const step = () => (when = Math.min(now.getTime() - 1000, when + (0.1 + rand() * (ageDays > 30 ? 6 : 1)) * DAY));
       const ev = (type: string, from: string | null, to: string | null, text: string | null, pub: boolean, by: string) =>
-        events.push(line([++eventId, id, new Date(when).toISOString(), type, from, to, text, pub, by]));
+        events.push(line([++eventId, id, new Date(when).toISOString(), type, from, to, text, pub ? 'public' : 'internal', by]));
       ev('registered', null, 'pending', null, true, 'Контактен център');
       ev('routed', null, null, null, true, 'Столична община');
       let firstAnswer: string | null = null;

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import autocannon, { type RequestSpec } from 'autocannon';
-import type { LoadResult, LoadSpec } from './load.js';
+import { CLIENT_TOKEN, type LoadResult, type LoadSpec } from './load.js';
 
 // The load generator is a child process: on the server's event loop it would compete with the code
 // under test for the same core, and in a worker thread autocannon skips its own result aggregation.
@@ -13,6 +13,16 @@ import type { LoadResult, LoadSpec } from './load.js';
  * autocannon's own pacing releases each second's quota in a burst at the start of the second,
  * which measures the burst rather than the load.
  */
+// Client numbers from a random start, so runs against one database within the hour do not meet.
+let clientSeq = Math.floor(Math.random() * 0x800000);
+
+/** The next simulated citizen: an address of 10.0.0.0/8 and the body with its own number. */
+function nextClient(body: string | undefined): { ip: string; body: string | undefined } {
+  const n = (clientSeq = (clientSeq + 1) % 0x1000000);
+  const ip = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+  return { ip, body: body?.split(CLIENT_TOKEN).join(String(n)) };
+}
+
 async function paced(spec: LoadSpec, rate: number): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections });
   const url = new URL(spec.origin);
@@ -35,8 +45,10 @@ async function paced(spec: LoadSpec, rate: number): Promise<LoadResult> {
     sent++;
     const handed = performance.now();
     lateness.push(handed - due);
+    const client = spec.perClient ? nextClient(spec.body) : null;
+    const body = client ? client.body : spec.body;
     const p = new Promise<void>((resolve) => {
-      const req = http.request({ host: url.hostname, port: url.port, method: spec.method, path, headers, agent }, (res) => {
+      const req = http.request({ host: url.hostname, port: url.port, method: spec.method, path, headers: client ? { ...headers, 'x-forwarded-for': client.ip } : headers, agent }, (res) => {
         res.resume();
         res.on('end', () => {
           const done = performance.now();
@@ -54,7 +66,7 @@ async function paced(spec: LoadSpec, rate: number): Promise<LoadResult> {
         else errors++;
         resolve();
       });
-      if (spec.body) req.write(spec.body);
+      if (body) req.write(body);
       req.end();
     });
     inFlight.add(p);
@@ -109,6 +121,13 @@ async function fire(spec: LoadSpec): Promise<LoadResult> {
   if (Object.keys(headers).length) request.headers = headers;
   // A fresh number per request, so the database reads rows and pages rather than one hot row.
   if (paths) request.setupRequest = (req) => ({ ...req, path: paths[Math.floor(Math.random() * paths.length)] });
+  // Each submission from its own citizen (see LoadSpec.perClient).
+  if (spec.perClient) {
+    request.setupRequest = (req) => {
+      const client = nextClient(spec.body);
+      return { ...req, body: client.body, headers: { ...(req.headers ?? {}), 'x-forwarded-for': client.ip } };
+    };
+  }
   const r = await autocannon({
     url: spec.origin,
     connections: spec.connections,

@@ -17,7 +17,17 @@ export interface LoadSpec {
   seconds: number;
   /** Paced to this many requests per second in all (latency at a given load); unset: as fast as answered. */
   rate?: number;
+  /**
+   * Each request as another citizen: its own client address in X-Forwarded-For (the app trusts it
+   * from loopback, TRUST_PROXY's default) and CLIENT_TOKEN in the body replaced by a number of its
+   * own (an email of its own). The submission limits (40 an hour per address, 5 emails an hour per
+   * recipient) then see a city of submitters, as in production, instead of one script.
+   */
+  perClient?: boolean;
 }
+
+/** Replaced in a `perClient` body by the request's own number, e.g. in `bench.BENCHCLIENT@bench.example`. */
+export const CLIENT_TOKEN = 'BENCHCLIENT';
 
 /** What autocannon measured for one load test. */
 export interface LoadResult {

@@ -6,7 +6,7 @@
 import { openDatabase } from '../src/platform/db/index.js';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { startLoadGenerator } from './load.js';
+import { CLIENT_TOKEN, startLoadGenerator } from './load.js';
 const url = process.env.BENCH_DATABASE_URL;
 if (!url) throw new Error('BENCH_DATABASE_URL must name a database loaded by the bench (see bench/dataset.ts)');
 const db = await openDatabase({ url });
@@ -24,7 +24,7 @@ if (which === 'inbox') {
   const id = `prof_officer_${Date.now()}`;
   await db.raw.executeSql("INSERT INTO users (id, name, email, email_verified, username, display_username, role, unit_id) VALUES ($1, 'П', $2, true, $1, $1, 'officer', $3)", [id, `${id}@x.bg`, u.unit_id]);
   await db.raw.executeSql("INSERT INTO auth_accounts (id, account_id, provider_id, user_id, password) VALUES ($1, $2, 'credential', $2, $3)", [`${id}-c`, id, await hashPassword('Profile-pass-2026')]);
-  const res = await fetch(`${origin}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ login: id, password: 'Profile-pass-2026' }) });
+  const res = await fetch(`${origin}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin }, body: new URLSearchParams({ login: id, password: 'Profile-pass-2026' }) });
   if (res.status !== 303) throw new Error(`login ${res.status}: ${(await res.text()).slice(0, 300)}`);
   const cookie = res.headers.getSetCookie().find((c) => c.includes('session_token='))!.split(';')[0]!;
   await load.run({ origin, method: 'GET', path: '/staff', headers: { cookie }, connections: 50, seconds: 2 });
@@ -34,9 +34,10 @@ if (which === 'inbox') {
 }
 if (which === 'submit') {
   const { rows: t } = await db.raw.executeSql("SELECT t.id, t.category_id FROM case_types t WHERE t.fields='[]'::jsonb AND t.active ORDER BY t.id LIMIT 1", []);
-  const body = JSON.stringify({ kind: 'signal', categoryId: t[0].category_id, typeId: t[0].id, description: 'Дупка на пътя (профил)', lat: 42.6977, lon: 23.3219, email: 'p@bench.example', extra: {} });
-  await load.run({ origin, method: 'POST', path: '/api/v1/cases', body, connections: 50, seconds: 2 });
-  const r = await load.run({ origin, method: 'POST', path: '/api/v1/cases', body, connections: 50, seconds: Number(process.argv[3] ?? 10) });
+  // Each request its own citizen (address and email), as the submission limits of issue 11 expect.
+  const body = JSON.stringify({ kind: 'signal', categoryId: t[0].category_id, typeId: t[0].id, description: 'Дупка на пътя (профил)', lat: 42.6977, lon: 23.3219, email: `p.${CLIENT_TOKEN}@bench.example`, extra: {} });
+  await load.run({ origin, method: 'POST', path: '/api/v1/cases', body, connections: 50, seconds: 2, perClient: true });
+  const r = await load.run({ origin, method: 'POST', path: '/api/v1/cases', body, connections: 50, seconds: Number(process.argv[3] ?? 10), perClient: true });
   console.log(which, Math.round(r.rps), 'req/s p50', r.p50, 'p99', r.p99, r.statuses);
   await load.close(); await app.close(); await db.close(); process.exit(0);
 }

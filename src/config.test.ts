@@ -39,3 +39,18 @@ describe('proxies and replicas', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://p/sofia', DATABASE_READ_URL: 'not a url' })).toThrow(/DATABASE_READ_URL/);
   });
 });
+
+describe('perimeter settings', () => {
+  test('SESSION_MAX_HOURS defaults to 12 hours and is bounded', () => {
+    expect(loadConfig({}).sessionMaxHours).toBe(12);
+    expect(loadConfig({ SESSION_MAX_HOURS: '8' }).sessionMaxHours).toBe(8);
+    for (const bad of ['0', '721', 'x']) expect(() => loadConfig({ SESSION_MAX_HOURS: bad })).toThrow(/SESSION_MAX_HOURS/);
+  });
+
+  test('METRICS_TOKEN is unset by default (loopback only) and must be long enough when set', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: '' }).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(16) }).metricsToken).toBe('a'.repeat(16));
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 16 characters/);
+  });
+});

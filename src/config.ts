@@ -103,6 +103,15 @@ const Env = z.object({
   TERMS_VERSION: z.string().default('2026-01').describe('Version of the terms of use a new account accepts; recorded with the account.'),
   FORM_MIN_SECONDS: z.coerce.number().min(0).max(60).default(3).describe('Bot protection: a registration or recovery form sent sooner than this after it was shown is refused.'),
   ACCOUNT_RELEASE_DAYS: z.coerce.number().int().min(0).max(3650).default(180).describe('After an account is closed, its username and email stay reserved this many days.'),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 30)
+    .default(12)
+    .describe('A session ends this many hours after login however active it is (besides the 60-minute idle limit); default 12.'),
+  METRICS_TOKEN: z
+    .preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'must be at least 16 characters').optional())
+    .describe('A scraper sending "Authorization: Bearer <token>" may read /metrics (16+ characters). Without it, /metrics answers only requests from this machine (loopback).'),
 });
 
 export interface Config {
@@ -130,6 +139,10 @@ export interface Config {
   termsVersion: string;
   formMinSeconds: number;
   accountReleaseDays: number;
+  /** Maximum session lifetime in hours, counted from login (AC-4 adds the 60-minute idle limit). */
+  sessionMaxHours: number;
+  /** Bearer token that opens /metrics to a scraper; unset: loopback only. */
+  metricsToken?: string;
 }
 
 function proxyTrust(v: string): boolean | string {
@@ -171,6 +184,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     termsVersion: e.TERMS_VERSION,
     formMinSeconds: e.FORM_MIN_SECONDS,
     accountReleaseDays: e.ACCOUNT_RELEASE_DAYS,
+    sessionMaxHours: e.SESSION_MAX_HOURS,
+    metricsToken: e.METRICS_TOKEN || undefined,
     ...overrides,
   };
 }

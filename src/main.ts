@@ -2,6 +2,7 @@ import { loadConfig } from './config.js';
 import { buildApp } from './app.js';
 import { DEMO_LOGINS } from './modules/accounts/index.js';
 import { DEMO_API_KEY } from './modules/open311/index.js';
+import { mailboxEnabled } from './platform/mail/mailbox.routes.js';
 
 /** Starts the platform: `npm start`. */
 async function main(): Promise<void> {
@@ -16,9 +17,11 @@ async function main(): Promise<void> {
     `  Sofia citizen services are ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     `  ➜  ${url}`,
     `  database: ${db}`,
-    config.smtpUrl ? '  mail: SMTP' : `  mail: development mailbox at ${url}/dev/mailbox`,
+    config.smtpUrl ? '  mail: SMTP' : mailboxEnabled(config) ? `  mail: development mailbox at ${url}/dev/mailbox (this machine and administrators only)` : '  mail: NOT SENT',
     `  API: ${url}/docs/api  (OpenAPI: ${url}/openapi.json)`,
   ];
+  // Without SMTP nothing leaves the outbox: confirmations, password links, notifications.
+  if (!config.smtpUrl) lines.push('', '  WARNING: SMTP_URL is not set: emails are not sent, they stay queued in the outbox (see /health).');
   if (config.demo) {
     lines.push('  demo data: on (demo signals over the last 90 days)', '  demo logins (demo mode only):');
     for (const d of DEMO_LOGINS) lines.push(`    ${d.role.padEnd(8)} ${d.username} / ${d.password}`);

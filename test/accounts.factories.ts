@@ -46,13 +46,16 @@ export async function stampOf(a: App, path: string, secondsAgo = 10): Promise<st
   }
 }
 
-/** Posts a url-encoded form. */
-export function post(a: App, url: string, form: Record<string, string>, opts: { cookie?: string; ip?: string } = {}) {
+/**
+ * Posts a url-encoded form, as a browser on our own page does (the harness adds
+ * `sec-fetch-site: same-origin` unless `headers` name Origin or Sec-Fetch-Site).
+ */
+export function post(a: App, url: string, form: Record<string, string>, opts: { cookie?: string; ip?: string; headers?: Record<string, string> } = {}) {
   return a.app.inject({
     method: 'POST',
     url,
     payload: new URLSearchParams(form).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(opts.cookie ? { cookie: opts.cookie } : {}) },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(opts.cookie ? { cookie: opts.cookie } : {}), ...opts.headers },
     remoteAddress: opts.ip ?? ip(),
   });
 }

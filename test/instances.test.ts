@@ -3,7 +3,7 @@ import type { App } from '../src/app.js';
 import { openDatabase, type Database } from '../src/platform/db/index.js';
 import { baseUrl, extraApp, testApp, testConfig, testDbUrl } from './harness.js';
 import { signalBody, types } from './factories.js';
-import { citizen } from './accounts.factories.js';
+import { citizen, ip } from './accounts.factories.js';
 
 describe('two app instances on one database', () => {
   let a: App;
@@ -30,7 +30,8 @@ describe('two app instances on one database', () => {
     const body = JSON.stringify(signalBody(plain));
     const res = await Promise.all(
       Array.from({ length: 120 }, (_, i) =>
-        fetch(`${urls[i % 2]}/api/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (r) => ({ status: r.status, body: await r.json() })),
+        // Each from its own client address (through the loopback proxy's X-Forwarded-For): not a test of the per-address limit.
+        fetch(`${urls[i % 2]}/api/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip() }, body }).then(async (r) => ({ status: r.status, body: await r.json() })),
       ),
     );
     expect(res.every((r) => r.status === 201)).toBe(true);
@@ -45,13 +46,14 @@ describe('two app instances on one database', () => {
 
   test('a session created on one instance is valid on the other, and logging out on one ends it on both', async () => {
     const p = await citizen(a);
-    const login = await fetch(`${urls[0]}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ login: p.username, password: p.password }) });
+    // As a browser on our own page: its Origin is ours (the CSRF check refuses others).
+    const login = await fetch(`${urls[0]}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: urls[0]! }, body: new URLSearchParams({ login: p.username, password: p.password }) });
     expect(login.status).toBe(303);
     const cookie = login.headers.getSetCookie().find((c) => c.includes('session_token='))!.split(';')[0]!;
     const onB = await fetch(`${urls[1]}/api/v1/me`, { headers: { cookie } });
     expect(onB.status).toBe(200);
     expect((await onB.json()).username).toBe(p.username);
-    await fetch(`${urls[1]}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie } });
+    await fetch(`${urls[1]}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, origin: urls[1]! } });
     expect((await fetch(`${urls[0]}/api/v1/me`, { headers: { cookie } })).status).toBe(401);
   });
 });

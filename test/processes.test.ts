@@ -15,6 +15,7 @@ import { getCatalog } from '../src/modules/catalog/index.js';
 import { ACCOUNTS_CLEANUP } from '../src/modules/accounts/index.js';
 import { eventually, testDb, testDbUrl } from './harness.js';
 import { signalBody } from './factories.js';
+import { ip } from './accounts.factories.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 // The two processes share one job schema, and it is not the one of this worker's in-process apps:
@@ -189,7 +190,8 @@ describe.skipIf(!onServer)('two app processes on one PostgreSQL database', () =>
         const email = `proc${i}.${tag}@example.bg`;
         const r = await fetch(`${[a, b][i % 2]!.url}/api/v1/cases`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          // Each from its own client address (X-Forwarded-For from loopback is trusted): not a test of the per-address limit.
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': ip() },
           body: JSON.stringify(signalBody(plain, { email })),
           signal: AbortSignal.timeout(90_000),
         });
@@ -232,13 +234,14 @@ describe.skipIf(!onServer)('two app processes on one PostgreSQL database', () =>
     const password = 'Vitosha-zalez-2026';
     await db.orm.insert(users).values({ id, name: 'Елена Иванова', email: `${username}@example.bg`, emailVerified: true, username, displayUsername: username, firstName: 'Елена', lastName: 'Иванова' });
     await db.orm.insert(authAccounts).values({ id: randomBytes(16).toString('hex'), accountId: id, providerId: 'credential', userId: id, password: await hashPassword(password) });
-    const login = await fetch(`${a.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ login: username, password }) });
+    // As a browser on our own page: its Origin is ours (the CSRF check refuses others).
+    const login = await fetch(`${a.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: a.url }, body: new URLSearchParams({ login: username, password }) });
     expect(login.status).toBe(303);
     const cookie = login.headers.getSetCookie().find((c) => c.includes('session_token='))!.split(';')[0]!;
     const onB = await fetch(`${b.url}/api/v1/me`, { headers: { cookie } });
     expect(onB.status).toBe(200);
     expect(((await onB.json()) as { username: string }).username).toBe(username);
-    await fetch(`${b.url}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie } });
+    await fetch(`${b.url}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, origin: b.url } });
     expect((await fetch(`${a.url}/api/v1/me`, { headers: { cookie } })).status).toBe(401);
   });
 

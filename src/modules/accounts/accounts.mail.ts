@@ -48,27 +48,87 @@ export function usernameMail(d: { to: string; lang: Lang; username: string; logi
   });
 }
 
-/** Tells the owner that failed logins locked the account. */
-export function lockedMail(d: { to: string; lang: Lang; username: string; minutes: number; resetUrl: string }): MailMessage {
+/**
+ * Tells the owner that failed logins from one address were stopped for a while (AC-4). The lock
+ * holds only for that address: the owner can still log in from any other, and a new password
+ * lifts it everywhere. Sent at most once a day per account, however often the guessing relocks.
+ */
+export function lockedMail(d: { to: string; lang: Lang; username: string; minutes: number; resetUrl: string; quietHours: number }): MailMessage {
   const bg = d.lang === 'bg';
   return noticeMail({
     to: d.to,
     lang: d.lang,
     template: 'account-locked',
-    subject: bg ? 'Профилът Ви е временно заключен' : 'Your account is temporarily locked',
+    subject: bg ? 'Неуспешни опити за вход в профила Ви' : 'Failed logins to your account',
     greeting: HELLO[d.lang],
     paragraphs: [
       bg
-        ? `След многократни неуспешни опити за вход профилът „${d.username}“ е заключен за ${d.minutes} минути.`
-        : `After repeated failed logins the account “${d.username}” is locked for ${d.minutes} minutes.`,
-      bg ? 'Ако не сте били Вие, някой може да се опитва да отгатне паролата Ви. Сменете я.' : 'If it was not you, someone may be trying to guess your password. Change it.',
+        ? `След многократни неуспешни опити за вход в профила „${d.username}“ входът от интернет адреса, от който са направени, е спрян за ${d.minutes} минути. От други адреси можете да влизате както обикновено.`
+        : `After repeated failed logins to the account “${d.username}”, logins from the internet address they came from are stopped for ${d.minutes} minutes. You can log in from other addresses as usual.`,
+      bg ? 'Ако не сте били Вие, някой може да се опитва да отгатне паролата Ви. Сменете я – новата парола премахва и спирането.' : 'If it was not you, someone may be trying to guess your password. Change it: a new password also lifts the stop.',
     ],
     link: { label: bg ? 'Нова парола' : 'New password', url: d.resetUrl },
+    after: [bg ? `За нови такива опити няма да Ви пишем отново в следващите ${d.quietHours} часа.` : `We will not write again about further attempts in the next ${d.quietHours} hours.`],
   });
 }
 
-/** A request to change the email: the link to the new address, a warning to the old one. */
-export function emailChangeMail(d: { to: string; lang: Lang; url: string; toNew: boolean; newEmail: string }): MailMessage {
+/**
+ * To an address that already has an account (or had one until recently), when someone tries to
+ * register with it or to make it another account's email. The page that person sees is the same
+ * as for a free address (no account enumeration); the owner of the mailbox learns what happened.
+ */
+export function addressInUseMail(d: { to: string; lang: Lang; reason: 'register' | 'change'; reserved: boolean; baseUrl: string }): MailMessage {
+  const bg = d.lang === 'bg';
+  const tried =
+    d.reason === 'register'
+      ? bg
+        ? 'Някой (вероятно Вие) се опита да регистрира нов профил в портала на Столична община с този имейл адрес.'
+        : 'Someone (probably you) tried to register a new account on the Sofia Municipality portal with this email address.'
+      : bg
+        ? 'Някой (вероятно Вие) поиска този имейл адрес да стане имейлът на друг профил в портала на Столична община.'
+        : 'Someone (probably you) asked for this email address to become the email of another account on the Sofia Municipality portal.';
+  if (d.reserved) {
+    return noticeMail({
+      to: d.to,
+      lang: d.lang,
+      template: 'account-address-in-use',
+      subject: bg ? 'Опит за използване на имейла Ви' : 'An attempt to use your email',
+      greeting: HELLO[d.lang],
+      paragraphs: [
+        tried,
+        bg ? 'Адресът беше свързан с профил допреди скоро и засега не може да се използва за друг. Нищо не е променено.' : 'The address was linked to an account until recently and cannot be used for another one yet. Nothing was changed.',
+      ],
+      after: [bg ? 'Ако не сте били Вие, не правете нищо.' : 'If it was not you, do nothing.'],
+    });
+  }
+  return noticeMail({
+    to: d.to,
+    lang: d.lang,
+    template: 'account-address-in-use',
+    subject: bg ? 'Опит за използване на имейла Ви' : 'An attempt to use your email',
+    greeting: HELLO[d.lang],
+    paragraphs: [
+      tried,
+      bg ? 'С този адрес вече има профил, затова нищо не е създадено или променено.' : 'There is already an account with this address, so nothing was created or changed.',
+      bg
+        ? `Ако сте били Вие, влезте в профила си. Ако сте забравили потребителското си име, поискайте го на ${d.baseUrl}/forgot-username.`
+        : `If it was you, log in to your account. If you forgot your username, ask for it at ${d.baseUrl}/forgot-username.`,
+    ],
+    link: { label: bg ? 'Забравена парола' : 'Forgotten password', url: `${d.baseUrl}/forgot-password` },
+    after: [bg ? 'Ако не сте били Вие, не правете нищо – профилът Ви не е засегнат.' : 'If it was not you, do nothing: your account is not affected.'],
+  });
+}
+
+/** The undo link's label and validity, in the emails to the old address (issue 11). */
+function undoLink(lang: Lang, url: string, days: number): { label: string; url: string } {
+  return {
+    label: lang === 'bg' ? `Не сте били Вие? Върнете стария имейл и прекратете всички сесии (връзката важи ${days} дни и само веднъж)` : `Not you? Restore the old email and end every session (the link works once, for ${days} days)`,
+    url,
+  };
+}
+
+/** A request to change the email: the link to the new address; to the old one, a warning with an undo link. */
+export function emailChangeMail(d: { to: string; lang: Lang; url: string; toNew: boolean; newEmail: string; undoDays?: number }): MailMessage {
   const bg = d.lang === 'bg';
   if (d.toNew) {
     return noticeMail({
@@ -89,14 +149,14 @@ export function emailChangeMail(d: { to: string; lang: Lang; url: string; toNew:
     greeting: HELLO[d.lang],
     paragraphs: [
       bg ? `Поискана е смяна на имейла на профила Ви на ${d.newEmail}. Адресът ще бъде сменен, след като новият бъде потвърден.` : `A change of your account’s email to ${d.newEmail} was requested. It takes effect once the new address is confirmed.`,
-      bg ? 'Ако не сте били Вие, влезте и сменете паролата си.' : 'If it was not you, log in and change your password.',
+      bg ? 'Ако не сте били Вие, отворете връзката по-долу – тя отменя смяната и след като е направена – и след това сменете паролата си.' : 'If it was not you, open the link below (it undoes the change also after it took effect), then change your password.',
     ],
-    link: { label: bg ? 'Моят профил' : 'My account', url: d.url },
+    link: undoLink(d.lang, d.url, d.undoDays ?? 7),
   });
 }
 
-/** Tells the old address that the email was changed. */
-export function emailChangedMail(d: { to: string; lang: Lang; newEmail: string }): MailMessage {
+/** Tells the old address that the email was changed, with the link that undoes it. */
+export function emailChangedMail(d: { to: string; lang: Lang; newEmail: string; undoUrl: string; undoDays: number }): MailMessage {
   const bg = d.lang === 'bg';
   return noticeMail({
     to: d.to,
@@ -105,5 +165,23 @@ export function emailChangedMail(d: { to: string; lang: Lang; newEmail: string }
     subject: bg ? 'Имейлът на профила Ви е сменен' : 'Your account’s email was changed',
     greeting: HELLO[d.lang],
     paragraphs: [bg ? `Имейлът на профила Ви вече е ${d.newEmail}. Писмата ще пристигат там.` : `Your account’s email is now ${d.newEmail}. Emails will go there.`],
+    link: undoLink(d.lang, d.undoUrl, d.undoDays),
+  });
+}
+
+/** After the undo link was used: the old address is the account's again; change the password. */
+export function emailRestoredMail(d: { to: string; lang: Lang; resetUrl: string }): MailMessage {
+  const bg = d.lang === 'bg';
+  return noticeMail({
+    to: d.to,
+    lang: d.lang,
+    template: 'account-email-restored',
+    subject: bg ? 'Имейлът на профила Ви е възстановен' : 'Your account’s email is restored',
+    greeting: HELLO[d.lang],
+    paragraphs: [
+      bg ? 'По Ваше искане имейлът на профила Ви отново е този адрес, а всички сесии на профила са прекратени.' : 'As you asked, your account’s email is this address again, and every session of the account has ended.',
+      bg ? 'Който е сменил имейла, вероятно знае паролата Ви. Задайте нова парола веднага.' : 'Whoever changed the email probably knows your password. Set a new password now.',
+    ],
+    link: { label: bg ? 'Задайте нова парола' : 'Set a new password', url: d.resetUrl },
   });
 }

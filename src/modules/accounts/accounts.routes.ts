@@ -6,8 +6,8 @@ import type { Ctx } from '../../platform/context.js';
 import { sessionOnlyCookie } from '../../platform/auth/index.js';
 import { AppError, type ErrorCode, type FieldIssue } from '../../platform/errors/index.js';
 import { parseOrThrow } from '../../platform/errors/validation.js';
-import { hitLimit } from '../../platform/ratelimit/index.js';
-import { checkHuman, formStamp } from '../../platform/web/forms.js';
+import { addressSubject, hitLimit } from '../../platform/ratelimit/index.js';
+import { checkHuman, formStamp, STAMP_FIELD } from '../../platform/web/forms.js';
 import { formFields, requestHeaders, requireUser, safeNext } from '../../platform/web/guards.js';
 import { toAppError } from '../../platform/web/http-errors.js';
 import { renderPage } from '../../platform/web/layout.js';
@@ -22,10 +22,10 @@ import {
   login,
   logout,
   register,
-  remindUsername,
-  requestPasswordReset,
-  resendVerification,
+  requestRecovery,
   resetPassword,
+  undoEmailChange,
+  undoLinkValid,
   updateProfile,
   verifyEmail,
 } from './accounts.service.js';
@@ -40,6 +40,7 @@ import {
   ResetPage,
   SentPage,
   TermsPage,
+  UndoEmailPage,
   VerifyResultPage,
 } from './accounts.views.js';
 
@@ -60,6 +61,12 @@ export async function accountsRoutes(root: FastifyInstance, ctx: Ctx): Promise<v
   const hide = { schema: { hide: true } };
   const page = (reply: FastifyReply, vnode: VNode, status = 200) => reply.code(status).type('text/html; charset=utf-8').header('Cache-Control', 'private, no-store').send(renderPage(vnode));
   const stamp = () => formStamp(ctx.secret, ctx.now());
+  // A form that comes back carries a new stamp (the one it was sent with is spent, issue 11), except
+  // one refused as too fast: its stamp is unspent, and the wait counts from when it was first shown.
+  const nextStamp = (code: ErrorCode | undefined, values: Record<string, string | undefined>) => {
+    const sent = values[STAMP_FIELD];
+    return code === 'FORM_TOO_FAST' && typeof sent === 'string' && sent.length <= 100 ? sent : stamp();
+  };
 
   app.get('/terms', hide, async (req, reply) => page(reply, TermsPage({ ctx: pageCtx(req), version: ctx.config.termsVersion })));
 
@@ -71,19 +78,19 @@ export async function accountsRoutes(root: FastifyInstance, ctx: Ctx): Promise<v
   app.post('/register', hide, async (req, reply) => {
     const values = formFields(req);
     try {
-      checkHuman(values, ctx.secret, ctx.now(), ctx.config.formMinSeconds);
-      await hitLimit(ctx.db.orm, LIMITS.register, req.ip, ctx.now());
+      await checkHuman(ctx.db.orm, values, ctx.secret, ctx.now(), ctx.config.formMinSeconds);
+      await hitLimit(ctx.db.orm, LIMITS.register, addressSubject(req.ip), ctx.now());
       const input = parseOrThrow(RegisterBody, { ...values, address: values.address || undefined, locale: values.locale || req.lang });
       const done = await register(ctx, input);
       return page(reply, RegisterDonePage({ ctx: pageCtx(req), email: done.email }));
     } catch (err) {
       const e = formError(err);
-      return page(reply, RegisterPage({ ctx: pageCtx(req), values, issues: e.issues, formError: e.code, stamp: stamp(), termsVersion: ctx.config.termsVersion }), e.status);
+      return page(reply, RegisterPage({ ctx: pageCtx(req), values, issues: e.issues, formError: e.code, stamp: nextStamp(e.code, values), termsVersion: ctx.config.termsVersion }), e.status);
     }
   });
   app.post('/verify-email/resend', hide, async (req, reply) => {
     const { email = '' } = formFields(req);
-    if (z.email().safeParse(email.trim()).success) await resendVerification(ctx, email, req.ip);
+    if (z.email().max(254).safeParse(email.trim()).success) await requestRecovery(ctx, 'verify', email, req.ip);
     return page(reply, RegisterDonePage({ ctx: pageCtx(req), email: email.slice(0, 254), resent: true }));
   });
   app.get('/verify-email', hide, async (req, reply) => {
@@ -134,14 +141,13 @@ export async function accountsRoutes(root: FastifyInstance, ctx: Ctx): Promise<v
     app.post(path, hide, async (req, reply) => {
       const values = formFields(req);
       try {
-        checkHuman(values, ctx.secret, ctx.now(), ctx.config.formMinSeconds);
+        await checkHuman(ctx.db.orm, values, ctx.secret, ctx.now(), ctx.config.formMinSeconds);
         const email = parseOrThrow(z.object({ email: z.email().max(254) }), { email: (values.email ?? '').trim() }).email;
-        if (which === 'password') await requestPasswordReset(ctx, email, req.ip);
-        else await remindUsername(ctx, email, req.ip);
+        await requestRecovery(ctx, which === 'password' ? 'reset' : 'username', email, req.ip);
         return page(reply, SentPage({ ctx: pageCtx(req) }));
       } catch (err) {
         const e = formError(err);
-        return page(reply, RecoverPage({ ctx: pageCtx(req), which, values, issues: e.issues, formError: e.code, stamp: stamp() }), e.status);
+        return page(reply, RecoverPage({ ctx: pageCtx(req), which, values, issues: e.issues, formError: e.code, stamp: nextStamp(e.code, values) }), e.status);
       }
     });
   }
@@ -152,7 +158,7 @@ export async function accountsRoutes(root: FastifyInstance, ctx: Ctx): Promise<v
   app.post('/reset-password', hide, async (req, reply) => {
     const values = formFields(req);
     try {
-      await hitLimit(ctx.db.orm, LIMITS.recover, req.ip, ctx.now());
+      await hitLimit(ctx.db.orm, LIMITS.recover, addressSubject(req.ip), ctx.now());
       await resetPassword(ctx, values.token ?? '', values.password ?? '', values.password2);
       return page(reply, LoginPage({ ctx: pageCtx(req), values: {}, issues: [], next: '/', notice: 'resetDone' }));
     } catch (err) {
@@ -177,7 +183,7 @@ export async function accountsRoutes(root: FastifyInstance, ctx: Ctx): Promise<v
     const values = formFields(req);
     try {
       const input = parseOrThrow(ProfileBody, { ...values, address: values.address || undefined });
-      const res = await updateProfile(ctx, user, input);
+      const res = await updateProfile(ctx, user, input, values.currentPassword ?? '');
       return reply.redirect(`/account?done=${res.emailChangePending ? 'emailPending' : 'saved'}`, 303);
     } catch (err) {
       const e = formError(err);
@@ -193,6 +199,38 @@ export async function accountsRoutes(root: FastifyInstance, ctx: Ctx): Promise<v
       return page(reply, VerifyResultPage({ ctx: pageCtx(req), result: 'invalid' }), 400);
     }
     return reply.redirect(req.user ? '/account?done=emailChanged' : '/login', 303);
+  });
+  // The old address's undo link: the GET only asks to confirm, so that a mail scanner opening every
+  // link cannot undo a change (and end the sessions) by itself; the button posts the token.
+  app.get('/account/email/undo', hide, async (req, reply) => {
+    const q = req.query as { u?: string; token?: string };
+    const u = String(q.u ?? '').slice(0, 100);
+    const token = String(q.token ?? '').slice(0, 100);
+    reply.header('Referrer-Policy', 'no-referrer');
+    let valid = false;
+    try {
+      valid = await undoLinkValid(ctx, u, token);
+    } catch (err) {
+      formError(err);
+    }
+    if (!valid) return page(reply, VerifyResultPage({ ctx: pageCtx(req), result: 'invalid' }), 400);
+    return page(reply, UndoEmailPage({ ctx: pageCtx(req), u, token }));
+  });
+  app.post('/account/email/undo', hide, async (req, reply) => {
+    const { u = '', token = '' } = formFields(req);
+    let restored: { email: string };
+    try {
+      await hitLimit(ctx.db.orm, LIMITS.recover, addressSubject(req.ip), ctx.now());
+      restored = await undoEmailChange(ctx, u.slice(0, 100), token.slice(0, 100));
+    } catch (err) {
+      const e = formError(err);
+      if (e.code === 'RATE_LIMITED') throw err;
+      return page(reply, VerifyResultPage({ ctx: pageCtx(req), result: 'invalid' }), 400);
+    }
+    // Every session of the account has ended, this browser's too.
+    if (req.user) setCookies(reply, await logout(ctx, requestHeaders(req)));
+    req.user = null;
+    return page(reply, UndoEmailPage({ ctx: pageCtx(req), done: restored.email }));
   });
   app.post('/account/password', hide, async (req, reply) => {
     const user = requireUser(req);

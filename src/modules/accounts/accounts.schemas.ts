@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { optionalText, text } from '../../platform/errors/validation.js';
 
-const name = z.string().trim().min(1).max(100);
+const name = text({ max: 100 });
 const phone = z.string().trim().max(40).regex(/^[+0-9 ()/-]{5,40}$/);
 
 /** "Регистрация на нов потребител" (AC-2). */
@@ -15,7 +16,7 @@ export const RegisterBody = z.object({
   lastName: name,
   email: z.email().max(254),
   phone,
-  address: z.string().trim().max(300).optional(),
+  address: optionalText({ max: 300 }),
   locale: z.enum(['bg', 'en']).default('bg'),
   acceptTerms: z.preprocess((v) => v === 'on' || v === 'true' || v === true || v === '1', z.boolean()),
 });
@@ -27,7 +28,7 @@ export const ProfileBody = z.object({
   lastName: name,
   email: z.email().max(254),
   phone,
-  address: z.string().trim().max(300).optional(),
+  address: optionalText({ max: 300 }),
   locale: z.enum(['bg', 'en']).default('bg'),
 });
 export type ProfileInput = z.infer<typeof ProfileBody>;

@@ -2,7 +2,7 @@ import type { VNode } from 'preact';
 import type { ErrorCode, FieldIssue, Lang } from '../../platform/errors/index.js';
 import { errorMessage } from '../../platform/errors/index.js';
 import { Layout, type PageCtx } from '../../platform/web/layout.js';
-import { ErrorSummary, Field, HumanCheck } from '../../platform/web/form.js';
+import { ErrorSummary, Field, HumanCheck, CsrfField } from '../../platform/web/form.js';
 import type { SessionUser } from '../../platform/auth/index.js';
 
 /** The accounts pages' words in both languages (NF-1). */
@@ -77,6 +77,21 @@ const W = {
     en: 'We sent a link to the new email. The address changes once you open it; until then emails go to the old one.',
   },
   emailChanged: { bg: 'Имейлът е сменен.', en: 'The email is changed.' },
+  profilePassword: { bg: 'Текуща парола (нужна само при смяна на имейла)', en: 'Current password (needed only to change the email)' },
+  undoTitle: { bg: 'Връщане на стария имейл', en: 'Restore the old email' },
+  undoLead: {
+    bg: 'Имейлът на профила Ви ще стане отново този, на който получихте връзката. Всяка започната смяна се отменя и всички сесии на профила се прекратяват – и тази на човека, който е направил смяната.',
+    en: 'Your account’s email will again be the one that received this link. Any change in progress is cancelled and every session of the account ends, including that of whoever made the change.',
+  },
+  undoButton: { bg: 'Върни стария имейл', en: 'Restore the old email' },
+  undoDone: {
+    bg: 'Имейлът на профила Ви отново е {email}. Всички сесии на профила са прекратени.',
+    en: 'Your account’s email is {email} again. Every session of the account has ended.',
+  },
+  undoChangePassword: {
+    bg: 'Който е сменил имейла, вероятно знае паролата Ви. Задайте нова парола сега чрез „Забравена парола“ – изпратихме Ви и писмо.',
+    en: 'Whoever changed the email probably knows your password. Set a new one now through “Forgotten password” – we also sent you an email.',
+  },
   changePassword: { bg: 'Смяна на парола', en: 'Change password' },
   currentPassword: { bg: 'Текуща парола', en: 'Current password' },
   newPassword: { bg: 'Нова парола', en: 'New password' },
@@ -144,6 +159,7 @@ export function RegisterPage({ ctx, values, issues, formError, stamp, termsVersi
         <p class="lead">{w(l, 'registerLead')}</p>
         <ErrorSummary lang={l} title={w(l, 'errorsTitle')} issues={issues} formError={formError} label={labelOf(l)} />
         <form method="post" action="/register" novalidate={false}>
+          <CsrfField ctx={ctx} />
           <HumanCheck stamp={stamp} label={w(l, 'honeypot')} />
           <Input ctx={ctx} name="username" label="username" hint="usernameHint" values={values} issues={issues} required autoComplete="username" />
           <Input ctx={ctx} name="password" label="password" type="password" hint="passwordHint" values={values} issues={issues} required autoComplete="new-password" />
@@ -219,6 +235,7 @@ function ResendForm({ ctx, email }: { ctx: PageCtx; email: string }): VNode {
       <h2 id="resend-title">{w(l, 'resendTitle')}</h2>
       <p>{w(l, 'resendText')}</p>
       <form method="post" action="/verify-email/resend">
+        <CsrfField ctx={ctx} />
         <div class="field">
           <label for="resend-email">{w(l, 'email')}</label>
           <input id="resend-email" name="email" type="email" value={email} required autoComplete="email" />
@@ -269,6 +286,7 @@ export function LoginPage({ ctx, values, issues, formError, next, notice }: Form
         <p class="lead">{w(l, 'loginLead')}</p>
         <ErrorSummary lang={l} title={w(l, 'errorsTitle')} issues={issues} formError={formError} label={labelOf(l)} />
         <form method="post" action="/login">
+          <CsrfField ctx={ctx} />
           <input type="hidden" name="next" value={next} />
           <Input ctx={ctx} name="login" label="login" values={values} issues={issues} required autoComplete="username" />
           <Input ctx={ctx} name="password" label="password" type="password" values={values} issues={issues} required autoComplete="current-password" />
@@ -305,6 +323,7 @@ export function RecoverPage({ ctx, which, values, issues, formError, stamp }: Fo
         <p class="lead">{which === 'password' ? w(l, 'forgotPasswordLead') : w(l, 'forgotUsernameLead')}</p>
         <ErrorSummary lang={l} title={w(l, 'errorsTitle')} issues={issues} formError={formError} label={labelOf(l)} />
         <form method="post" action={which === 'password' ? '/forgot-password' : '/forgot-username'}>
+          <CsrfField ctx={ctx} />
           <HumanCheck stamp={stamp} label={w(l, 'honeypot')} />
           <Input ctx={ctx} name="email" label="email" type="email" values={values} issues={issues} required autoComplete="email" />
           <button type="submit" class="primary">
@@ -348,6 +367,7 @@ export function ResetPage({ ctx, token, issues, formError }: FormProps & { token
           </p>
         ) : (
           <form method="post" action="/reset-password">
+            <CsrfField ctx={ctx} />
             <input type="hidden" name="token" value={token} />
             <Input ctx={ctx} name="password" label="newPassword" type="password" hint="passwordHint" values={{}} issues={issues} required autoComplete="new-password" />
             <Input ctx={ctx} name="password2" label="newPassword2" type="password" values={{}} issues={issues} required autoComplete="new-password" />
@@ -397,9 +417,11 @@ export function AccountPage(props: {
           <h2 id="profile-title">{w(l, 'profile')}</h2>
           <ErrorSummary lang={l} title={w(l, 'errorsTitle')} issues={pIssues} formError={props.section === 'profile' ? props.formError : undefined} label={labelOf(l)} />
           <form method="post" action="/account/profile">
+            <CsrfField ctx={ctx} />
             <Input ctx={ctx} name="firstName" label="firstName" values={profileValues} issues={pIssues} required autoComplete="given-name" />
             <Input ctx={ctx} name="lastName" label="lastName" values={profileValues} issues={pIssues} required autoComplete="family-name" />
             <Input ctx={ctx} name="email" label="email" type="email" values={profileValues} issues={pIssues} required autoComplete="email" />
+            <Input ctx={ctx} name="currentPassword" label="profilePassword" type="password" values={{}} issues={pIssues} autoComplete="current-password" />
             <Input ctx={ctx} name="phone" label="phone" type="tel" values={profileValues} issues={pIssues} required autoComplete="tel" />
             <Input ctx={ctx} name="address" label="address" values={profileValues} issues={pIssues} autoComplete="street-address" />
             <LocaleSelect ctx={ctx} value={profileValues.locale ?? 'bg'} />
@@ -412,6 +434,7 @@ export function AccountPage(props: {
           <h2 id="password-title">{w(l, 'changePassword')}</h2>
           <ErrorSummary lang={l} title={w(l, 'errorsTitle')} issues={pwIssues} formError={props.section === 'password' ? props.formError : undefined} label={labelOf(l)} />
           <form method="post" action="/account/password">
+            <CsrfField ctx={ctx} />
             <Input ctx={ctx} name="currentPassword" label="currentPassword" type="password" values={{}} issues={pwIssues} required autoComplete="current-password" />
             <Input ctx={ctx} name="newPassword" label="newPassword" type="password" hint="passwordHint" values={{}} issues={pwIssues} required autoComplete="new-password" />
             <Input ctx={ctx} name="newPassword2" label="newPassword2" type="password" values={{}} issues={pwIssues} required autoComplete="new-password" />
@@ -429,6 +452,48 @@ export function AccountPage(props: {
   );
 }
 
+/**
+ * The old address's undo link (issue 11): first a page that asks to confirm (a button, so that a
+ * mail scanner following links cannot undo by itself), then the result.
+ */
+export function UndoEmailPage(props: { ctx: PageCtx; u?: string; token?: string; done?: string }): VNode {
+  const { ctx } = props;
+  const l = ctx.lang;
+  return (
+    <Layout ctx={ctx} title={w(l, 'undoTitle')}>
+      <div class="narrow">
+        <h1>{w(l, 'undoTitle')}</h1>
+        {props.done ? (
+          <>
+            <p class="notice success" role="status">
+              {w(l, 'undoDone', { email: props.done })}
+            </p>
+            <p>{w(l, 'undoChangePassword')}</p>
+            <p>
+              <a class="button primary" href="/forgot-password">
+                {w(l, 'forgotPassword')}
+              </a>
+            </p>
+          </>
+        ) : (
+          <>
+            <p>{w(l, 'undoLead')}</p>
+            <form method="post" action="/account/email/undo">
+              <CsrfField ctx={ctx} />
+              <CsrfField ctx={ctx} />
+              <input type="hidden" name="u" value={props.u ?? ''} />
+              <input type="hidden" name="token" value={props.token ?? ''} />
+              <button type="submit" class="primary">
+                {w(l, 'undoButton')}
+              </button>
+            </form>
+          </>
+        )}
+      </div>
+    </Layout>
+  );
+}
+
 /** Closing the account, after the password is entered again (AC-6). */
 export function CloseAccountPage({ ctx, issues, releaseDays }: { ctx: PageCtx; issues: FieldIssue[]; releaseDays: number }): VNode {
   const l = ctx.lang;
@@ -439,6 +504,7 @@ export function CloseAccountPage({ ctx, issues, releaseDays }: { ctx: PageCtx; i
         <p>{w(l, 'closeLead', { days: releaseDays })}</p>
         <ErrorSummary lang={l} title={w(l, 'errorsTitle')} issues={issues} label={() => w(l, 'closeConfirm')} />
         <form method="post" action="/account/close">
+          <CsrfField ctx={ctx} />
           <Input ctx={ctx} name="password" label="closeConfirm" type="password" values={{}} issues={issues} required autoComplete="current-password" />
           <button type="submit" class="danger">
             {w(l, 'closeButton')}

@@ -1,6 +1,8 @@
 import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
 import type { Orm } from '../../platform/db/index.js';
 import { auditLog } from '../../platform/audit/index.js';
+import { AppError, type FieldIssue } from '../../platform/errors/index.js';
+import { dayProblem, hasControlChars } from '../../platform/errors/validation.js';
 
 /** Rows per page of the audit log. */
 export const AUDIT_PAGE = 50;
@@ -24,31 +26,33 @@ export interface AuditCursor {
   after?: number;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-function isDay(s: string): boolean {
-  const d = new Date(`${s}T00:00:00Z`);
-  return DAY.test(s) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
-/** Reads the filter and cursor from a query string, dropping what is malformed. */
+/**
+ * Reads the filter and cursor from a query string, dropping malformed texts and cursors. A day
+ * that is given must be a real calendar day in 1900–2100: otherwise VALIDATION names it (year 0
+ * reached PostgreSQL, which refuses it: a 500 before).
+ */
 export function parseAuditQuery(q: Record<string, unknown>): { filter: AuditFilter; cursor: AuditCursor } {
   const str = (k: string, max: number) => {
     const v = q[k];
-    return typeof v === 'string' && v.trim() && v.length <= max ? v.trim() : undefined;
+    // A NUL would reach PostgreSQL (which refuses it); no audit text holds a control character.
+    return typeof v === 'string' && v.trim() && v.length <= max && !hasControlChars(v) ? v.trim() : undefined;
   };
+  const issues: FieldIssue[] = [];
   const day = (k: string) => {
-    const v = str(k, 10);
-    return v && isDay(v) ? v : undefined;
+    const raw = q[k];
+    const v = typeof raw === 'string' ? raw.trim() : Array.isArray(raw) ? String(raw.at(-1) ?? '').trim() : '';
+    if (!v) return undefined;
+    const problem = dayProblem(v);
+    if (problem) issues.push({ field: k, ...problem });
+    return problem ? undefined : v;
   };
   const num = (k: string) => {
     const v = str(k, 20);
     return v && /^\d{1,15}$/.test(v) ? Number(v) : undefined;
   };
-  return {
-    filter: { entity: str('entity', 100), entityId: str('entityId', 200), actor: str('actor', 254), action: str('action', 100), from: day('from'), to: day('to') },
-    cursor: { before: num('before'), after: num('after') },
-  };
+  const filter = { entity: str('entity', 100), entityId: str('entityId', 200), actor: str('actor', 254), action: str('action', 100), from: day('from'), to: day('to') };
+  if (issues.length) throw new AppError('VALIDATION', { issues });
+  return { filter, cursor: { before: num('before'), after: num('after') } };
 }
 
 function conditions(f: AuditFilter): SQL[] {

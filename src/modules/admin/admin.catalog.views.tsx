@@ -4,6 +4,7 @@ import type { ExtraField } from '../catalog/index.js';
 import type { PageCtx } from '../../platform/web/layout.js';
 import { DATATYPES } from './admin.catalog.js';
 import { AdminLayout, Check, Done, Errors, Select, TextArea, TextInput, idOf, isWord, w, yesNo, type FormState, type Option, type Values } from './admin.views.js';
+import { CsrfField } from '../../platform/web/form.js';
 
 /** The catalogue pages' own words (NF-1). */
 const C = {
@@ -150,6 +151,7 @@ export function CategoryPage(p: { ctx: PageCtx; id: number | null; s: FormState;
       <div class="narrow">
         <Errors s={p.s} formError={p.formError} label={label(l)} />
         <form method="post" action={p.id ? `/admin/catalog/categories/${p.id}` : '/admin/catalog/categories'}>
+          <CsrfField ctx={p.ctx} />
           <TextInput s={p.s} name="code" label={w(l, 'code')} hint={c(l, 'catalogCodeHint')} required maxLength={40} />
           <TextInput s={p.s} name="nameBg" label={w(l, 'nameBg')} required maxLength={200} />
           <TextInput s={p.s} name="nameEn" label={w(l, 'nameEn')} required maxLength={200} />
@@ -212,6 +214,7 @@ function TypeDetailsForm(p: { l: Lang; id: number | null; s: FormState; cats: Op
   const { l, s } = p;
   return (
     <form method="post" action={p.id ? `/admin/catalog/types/${p.id}` : '/admin/catalog/types'}>
+      <CsrfField />
       <Select s={s} name="categoryId" label={c(l, 'categoryId')} options={p.cats} empty={w(l, 'choose')} required />
       <TextInput s={s} name="code" label={w(l, 'code')} hint={c(l, 'catalogCodeHint')} required maxLength={40} />
       <TextInput s={s} name="nameBg" label={w(l, 'nameBg')} required maxLength={300} />
@@ -317,6 +320,7 @@ export function TypePage(p: {
         <p class="hint">{c(l, 'fieldsLead')}</p>
         {done('fields')}
         <form method="post" action={`/admin/catalog/types/${p.id}/fields`}>
+          <CsrfField ctx={p.ctx} />
           {Array.from({ length: p.rows }, (_, i) => (
             <FieldRow l={l} s={p.fields} i={i} isNew={i >= p.existing} />
           ))}
@@ -330,6 +334,7 @@ export function TypePage(p: {
         <p class="hint">{c(l, 'routeLead')}</p>
         {done('route')}
         <form method="post" action={`/admin/catalog/types/${p.id}/route`}>
+          <CsrfField ctx={p.ctx} />
           <fieldset class="choice" id={idOf('routeTo')}>
             <legend>{c(l, 'routeTo')}</legend>
             {(['district', 'unit', 'organisation'] as const).map((to) => (

@@ -8,6 +8,7 @@ import { formFields, requireRole, requireUser, STAFF_ROLES } from '../../platfor
 import { toAppError } from '../../platform/web/http-errors.js';
 import { renderPage } from '../../platform/web/layout.js';
 import { pageCtx } from '../../platform/web/pages.js';
+import { mailStatus } from '../../platform/mail/mailbox.routes.js';
 import { auditCsv, auditPage, parseAuditQuery } from './admin.audit.js';
 import { AuditPage } from './admin.audit.views.js';
 import { fieldRows, getCategory, getType, listCategories, parseFieldRows, saveCategory, saveFields, saveRoute, saveType, typesOf } from './admin.catalog.js';
@@ -77,7 +78,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: Ctx): Promise<void>
 
   app.get('/admin', hide, async (req, reply) => {
     adminActor(req);
-    return page(reply, DashboardPage({ ctx: pageCtx(req) }));
+    return page(reply, DashboardPage({ ctx: pageCtx(req), mail: await mailStatus(ctx.db, ctx.config) }));
   });
 
   // ------------------------------------------------------------ organisations
@@ -357,7 +358,9 @@ export async function adminRoutes(app: FastifyInstance, ctx: Ctx): Promise<void>
   // ------------------------------------------------------------ users: suspension (CC-17)
   app.get('/admin/users', hide, async (req, reply) => {
     adminActor(req);
-    const q = (query(req).q ?? '').slice(0, 254);
+    // A repeated ?q= is a list: only a text is a search (issue 11: a list was a 500).
+    const raw: unknown = query(req).q;
+    const q = (typeof raw === 'string' ? raw : '').slice(0, 254);
     const [found, suspended] = await Promise.all([q.trim() ? findCitizens(orm, q) : Promise.resolve(null), suspendedCitizens(orm)]);
     return page(reply, UsersPage({ ctx: pageCtx(req), q, found, suspended }));
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../platform/errors/index.js';
-import { parseOrThrow } from '../../platform/errors/validation.js';
+import { ID_MAX, int, optionalText, parseOrThrow, text as textOf } from '../../platform/errors/validation.js';
 import { STAFF_ROLES } from '../../platform/web/guards.js';
 
 /** Codes of organisations and units, as the seeds write them: "SO", "R01-ADM", "DIR-TRANSPORT". */
@@ -10,20 +10,15 @@ export const CATALOG_CODE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 /** Codes of extra fields and their options: they become form names and JSON keys of stored answers. */
 export const FIELD_CODE = /^[a-z][a-z0-9_]{0,39}$/;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-/** An optional text: empty becomes null. */
-const optText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((v) => v || null);
-const id = z.coerce.number().int().positive().max(2_147_483_647);
+/** A one-line required text (a name, a subject). */
+const text = (max: number) => textOf({ max });
+/** An optional one-line text: empty becomes null. */
+const optText = (max: number) => optionalText({ max }).transform((v) => v ?? null);
+const id = int({ min: 1, max: ID_MAX });
 /** An optional id from a select: empty becomes null. */
 const optId = z.preprocess((v) => (v === '' || v === undefined ? null : v), id.nullable());
 const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === '1' || v === true, z.boolean());
-const sort = z.preprocess((v) => (v === '' || v === undefined ? 0 : v), z.coerce.number().int().min(-1_000_000).max(1_000_000));
+const sort = z.preprocess((v) => (v === '' || v === undefined ? 0 : v), int({ min: -1_000_000, max: 1_000_000 }));
 const optEmail = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim().toLowerCase() : v), z.email().max(254).optional()).transform((v) => v ?? null);
 
 /** An organisation: the Municipality, a district administration, a utility … */
@@ -105,10 +100,10 @@ export const RECIPIENT_ROLES = ['citizen', ...STAFF_ROLES] as const;
 /** CC-18: a service message. */
 export const MessageBody = z.object({
   to: z.enum(['user', 'role']),
-  username: z.string().trim().max(254).optional(),
+  username: optionalText({ max: 254 }),
   role: z.enum(RECIPIENT_ROLES).optional(),
   subject: text(200),
-  body: text(5000),
+  body: textOf({ max: 5000, multiline: true }),
 });
 export type MessageInput = z.infer<typeof MessageBody>;
 

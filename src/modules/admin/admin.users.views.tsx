@@ -4,6 +4,7 @@ import { Layout, type PageCtx } from '../../platform/web/layout.js';
 import { MAX_RECIPIENTS, MIN_REASON } from './admin.users.js';
 import { RECIPIENT_ROLES } from './admin.schemas.js';
 import { AdminLayout, Done, Errors, Select, TextArea, TextInput, isWord, roleName, w, when, type FormState } from './admin.views.js';
+import { CsrfField } from '../../platform/web/form.js';
 
 /** The users and messages pages' own words (NF-1). */
 const U = {
@@ -168,6 +169,7 @@ export function UserPage(p: {
         </p>
         {who.suspendedAt ? (
           <form method="post" action={`/admin/users/${who.id}/unsuspend`}>
+            <CsrfField ctx={p.ctx} />
             <button type="submit" class="primary">
               {u(l, 'lift')}
             </button>
@@ -178,6 +180,7 @@ export function UserPage(p: {
             <p class="hint">{u(l, 'suspendLead')}</p>
             <Errors s={p.s} formError={p.formError} label={label(l)} />
             <form method="post" action={`/admin/users/${who.id}/suspend`}>
+              <CsrfField ctx={p.ctx} />
               <TextArea s={p.s} name="reason" label={u(l, 'reason')} hint={u(l, 'reasonHint', { n: MIN_REASON })} required maxLength={1000} rows={4} />
               <button type="submit" class="danger">
                 {u(l, 'suspend')}
@@ -201,6 +204,7 @@ export function MessageFormPage({ ctx, s, formError, sent }: { ctx: PageCtx; s: 
         <p class="lead">{u(l, 'messageLead', { max: MAX_RECIPIENTS.toLocaleString(l === 'bg' ? 'bg-BG' : 'en-GB') })}</p>
         <Errors s={s} formError={formError} label={label(l)} />
         <form method="post" action="/admin/messages">
+          <CsrfField ctx={ctx} />
           <fieldset class="choice" id="to">
             <legend>{u(l, 'to')}</legend>
             <label class="check">

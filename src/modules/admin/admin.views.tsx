@@ -1,7 +1,7 @@
 import type { ComponentChildren, VNode } from 'preact';
 import type { ErrorCode, FieldIssue, Lang } from '../../platform/errors/index.js';
-import { formatDateTime } from '../../platform/i18n/index.js';
-import { ErrorSummary, Field } from '../../platform/web/form.js';
+import { formatDateTime, t } from '../../platform/i18n/index.js';
+import { ErrorSummary, Field, CsrfField } from '../../platform/web/form.js';
 import { Layout, type PageCtx } from '../../platform/web/layout.js';
 import { STAFF_ROLES } from '../../platform/web/guards.js';
 import type { TreeUnit } from './admin.service.js';
@@ -266,8 +266,8 @@ export function when(lang: Lang, d: Date | null | undefined): string {
 
 // ------------------------------------------------------------------ dashboard
 
-/** /admin: the sections of the administration. */
-export function DashboardPage({ ctx }: { ctx: PageCtx }): VNode {
+/** /admin: the sections of the administration, and a warning when mail is not delivered. */
+export function DashboardPage({ ctx, mail }: { ctx: PageCtx; mail?: { smtp: boolean; queued: number } }): VNode {
   const l = ctx.lang;
   const sections: [string, Word, Word][] = [
     ['/admin/organisations', 'organisations', 'organisationsHint'],
@@ -284,6 +284,12 @@ export function DashboardPage({ ctx }: { ctx: PageCtx }): VNode {
   return (
     <Layout ctx={ctx} title={w(l, 'admin')} styles={['/static/css/admin.css']}>
       <h1>{w(l, 'admin')}</h1>
+      {mail && !mail.smtp && (
+        <div class="notice" role="status">
+          <h2>{t(l, 'mail.notSentTitle')}</h2>
+          <p>{t(l, 'mail.notSent', { n: mail.queued })}</p>
+        </div>
+      )}
       <p class="lead">{w(l, 'adminLead')}</p>
       <ul class="admin-sections">
         {sections.map(([href, title, hint]) => (
@@ -364,6 +370,7 @@ export function OrganisationFormPage({ ctx, id, s, formError, done }: { ctx: Pag
         {done && <Done text={w(l, 'saved')} />}
         <Errors s={s} formError={formError} label={labelFrom(l)} />
         <form method="post" action={id ? `/admin/organisations/${id}` : '/admin/organisations'}>
+          <CsrfField ctx={ctx} />
           <TextInput s={s} name="code" label={w(l, 'code')} hint={w(l, 'bodyCodeHint')} required maxLength={40} />
           <TextInput s={s} name="kind" label={w(l, 'kind')} hint={w(l, 'kindHint')} required maxLength={40} list="org-kinds" />
           <datalist id="org-kinds">
@@ -466,6 +473,7 @@ export function UnitFormPage(p: { ctx: PageCtx; id: number | null; s: FormState;
         {p.done && <Done text={w(l, 'saved')} />}
         <Errors s={p.s} formError={p.formError} label={labelFrom(l)} />
         <form method="post" action={p.id ? `/admin/units/${p.id}` : '/admin/units'}>
+          <CsrfField ctx={p.ctx} />
           <Select s={p.s} name="organisationId" label={w(l, 'organisationId')} options={p.orgs} empty={w(l, 'choose')} required />
           <Select s={p.s} name="parentId" label={w(l, 'parentId')} hint={w(l, 'parentHint')} options={p.parents} empty={w(l, 'none')} />
           <TextInput s={p.s} name="code" label={w(l, 'code')} hint={w(l, 'bodyCodeHint')} required maxLength={40} />
@@ -576,6 +584,7 @@ export function StaffNewPage(p: { ctx: PageCtx; s: FormState; formError?: ErrorC
         <p class="lead">{w(l, 'newStaffLead')}</p>
         <Errors s={p.s} formError={p.formError} label={labelFrom(l)} />
         <form method="post" action="/admin/staff">
+          <CsrfField ctx={p.ctx} />
           <TextInput s={p.s} name="username" label={w(l, 'username')} hint={w(l, 'usernameHint')} required maxLength={30} autoComplete="off" />
           <TextInput s={p.s} name="firstName" label={w(l, 'firstName')} required maxLength={100} />
           <TextInput s={p.s} name="lastName" label={w(l, 'lastName')} required maxLength={100} />
@@ -629,6 +638,7 @@ export function StaffEditPage(p: {
         {p.own && <p class="notice">{w(l, 'ownAccount')}</p>}
         <Errors s={p.s} formError={p.formError} label={labelFrom(l)} />
         <form method="post" action={`/admin/staff/${who.id}`}>
+          <CsrfField ctx={p.ctx} />
           <Select s={p.s} name="role" label={w(l, 'role')} options={roleOptions(l)} required />
           <Select s={p.s} name="unitId" label={w(l, 'unitId')} hint={w(l, 'unitHint')} options={p.units} empty={w(l, 'none')} />
           <button type="submit" class="primary">
@@ -637,6 +647,7 @@ export function StaffEditPage(p: {
         </form>
         <h2>{w(l, 'sendLink')}</h2>
         <form method="post" action={`/admin/staff/${who.id}/password-link`}>
+          <CsrfField ctx={p.ctx} />
           <p class="hint">{w(l, 'sendLinkHint')}</p>
           <button type="submit" class="secondary">
             {w(l, 'sendLink')}
@@ -646,6 +657,7 @@ export function StaffEditPage(p: {
           <>
             <h2>{w(l, 'revoke')}</h2>
             <form method="post" action={`/admin/staff/${who.id}/revoke`}>
+              <CsrfField ctx={p.ctx} />
               <p class="hint">{w(l, 'revokeHint')}</p>
               <button type="submit" class="danger">
                 {w(l, 'revoke')}

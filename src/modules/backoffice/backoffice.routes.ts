@@ -7,11 +7,12 @@ import { parseOrThrow } from '../../platform/errors/validation.js';
 import { MAX_DOCUMENT_BYTES } from '../../platform/files/documents.js';
 import { attachment, formFields, requireRole } from '../../platform/web/guards.js';
 import { toAppError } from '../../platform/web/http-errors.js';
+import { lastValues, readBack, readMultipart } from '../../platform/web/multipart.js';
 import { renderPage } from '../../platform/web/layout.js';
 import { pageCtx } from '../../platform/web/pages.js';
 import { getCatalog } from '../catalog/index.js';
 import { organisations, units } from '../catalog/catalog.tables.js';
-import { SubmitCaseBody, caseFiles, cases, registerDocument, submitCase, unitName } from '../cases/index.js';
+import { SubmitCaseBody, caseAccessOf, registerDocument, submitCase, unitName } from '../cases/index.js';
 import { act, findForCaller, inbox, recentTransfers, recordTransfer, staffCase, type ActionInput, type AnswerFile, type InboxFilter } from './backoffice.service.js';
 import { ConsolePage, InboxPage, StaffCasePage } from './backoffice.views.js';
 
@@ -42,7 +43,8 @@ export async function backofficeRoutes(app: FastifyInstance, ctx: Ctx): Promise<
       district: num(q.district, 1e6),
       olderThanDays: num(q.older, 3650),
       assignee: q.assignee === 'me' || q.assignee === 'none' ? q.assignee : undefined,
-      q: q.q?.slice(0, 200) || undefined,
+      // A repeated ?q= is a list: only a text is a search (issue 11: a list reached SQL, a 500).
+      q: typeof q.q === 'string' ? q.q.slice(0, 200) || undefined : undefined,
       sort: q.sort === 'newest' ? 'newest' : 'oldest',
       page: num(q.page, 10_000) ?? 1,
     };
@@ -51,21 +53,20 @@ export async function backofficeRoutes(app: FastifyInstance, ctx: Ctx): Promise<
     return page(reply, InboxPage({ ctx: pageCtx(req), catalog, filter, ...result, unitName: unit ? unit[req.lang] : null, now: ctx.now() }));
   });
 
-  const casePage = async (req: FastifyRequest, reply: FastifyReply, number: string, extra: { issues?: FieldIssue[]; formError?: ErrorCode; done?: boolean } = {}, status = 200) => {
-    const user = requireRole(req, 'operator', 'officer', 'manager', 'clerk', 'admin');
-    const sc = await staffCase(ctx, user, number);
-    if (!sc) throw new AppError('NOT_FOUND');
+  // Every route under /staff/cases/:number and /staff/photos/:id is guarded (cases.guard.ts):
+  // only a staff audience of that case gets here, and a POST only with the right to its action.
+  const casePage = async (req: FastifyRequest, reply: FastifyReply, extra: { issues?: FieldIssue[]; formError?: ErrorCode; done?: boolean } = {}, status = 200) => {
+    const sc = await staffCase(ctx, caseAccessOf(req));
     const [redirectUnits, redirectOrgs] = await Promise.all([activeUnits(req.lang), outsideOrgs(req.lang)]);
     return page(reply, StaffCasePage({ ctx: pageCtx(req), sc, issues: extra.issues ?? [], formError: extra.formError, done: extra.done, redirectUnits, redirectOrgs }), status);
   };
 
   app.get('/staff/cases/:number', hide, async (req, reply) => {
-    const { number } = req.params as { number: string };
-    return casePage(req, reply, number, { done: (req.query as { done?: string }).done === '1' });
+    return casePage(req, reply, { done: (req.query as { done?: string }).done === '1' });
   });
 
-  app.post('/staff/cases/:number/:action', { ...hide, bodyLimit: 10 * MAX_DOCUMENT_BYTES + 1024 * 1024 }, async (req, reply) => {
-    const user = requireRole(req, 'operator', 'officer', 'manager', 'clerk', 'admin', 'inspector');
+  app.post('/staff/cases/:number/:action', hide, async (req, reply) => {
+    const { principal } = caseAccessOf(req);
     const { number, action } = req.params as { number: string; action: string };
     if (!(ACTIONS as readonly string[]).includes(action)) throw new AppError('NOT_FOUND');
     const files: AnswerFile[] = [];
@@ -73,14 +74,14 @@ export async function backofficeRoutes(app: FastifyInstance, ctx: Ctx): Promise<
     try {
       if (req.isMultipart()) {
         const tooLarge: FieldIssue[] = [];
-        for await (const part of req.parts({ limits: { fileSize: MAX_DOCUMENT_BYTES, files: 10 } })) {
-          if (part.type === 'file') {
-            const data = await part.toBuffer();
-            if (data.length === 0 && !part.filename) continue;
-            if (part.file.truncated) tooLarge.push({ field: `files[${files.length}]`, code: 'FILE_TOO_LARGE' });
-            else files.push({ field: `files[${files.length}]`, filename: part.filename ?? 'document', data });
-          } else values[part.fieldname] = String(part.value);
+        // Ten files of 20 MB, streamed to disk as they arrive, read back one at a time here.
+        const form = await readMultipart(req, ctx.config.dataDir, { fileSize: MAX_DOCUMENT_BYTES, files: 10, requestBytes: 10 * MAX_DOCUMENT_BYTES + 1024 * 1024 });
+        values = lastValues(form.fields);
+        for (const f of form.files) {
+          if (f.truncated) tooLarge.push({ field: `files[${files.length}]`, code: 'FILE_TOO_LARGE' });
+          else files.push({ field: `files[${files.length}]`, filename: f.filename ?? 'document', data: await readBack(f) });
         }
+        if (form.tooManyFiles) throw new AppError('TOO_MANY_FILES', { field: 'files' });
         if (tooLarge.length) throw new AppError('FILE_TOO_LARGE', { issues: tooLarge });
       } else values = formFields(req);
       const input: ActionInput = {
@@ -93,32 +94,26 @@ export async function backofficeRoutes(app: FastifyInstance, ctx: Ctx): Promise<
         photoId: values.photoId || undefined,
         hide: values.hide !== '0',
       };
-      await act(ctx, user, number, action as Action, input, files, req.ip);
+      await act(ctx, principal, number, action as Action, input, files, req.ip);
     } catch (err) {
       const e = toAppError(err);
       if (e.code === 'FORBIDDEN' || e.code === 'INTERNAL' || e.code === 'LOGIN_REQUIRED' || e.code === 'NOT_FOUND') throw err;
-      return casePage(req, reply, number, { issues: e.issues, formError: e.issues.length ? undefined : e.code }, e.status);
+      return casePage(req, reply, { issues: e.issues, formError: e.issues.length ? undefined : e.code }, e.status);
     }
     return reply.redirect(`/staff/cases/${encodeURIComponent(number)}?done=1`, 303);
   });
 
   // Staff see hidden photos too, and documents of the cases they may see.
   app.get('/staff/photos/:id/:size', hide, async (req, reply) => {
-    const user = requireRole(req, 'operator', 'officer', 'manager', 'clerk', 'admin');
     const { id, size } = req.params as { id: string; size: string };
-    if (!/^[0-9a-f-]{36}$/.test(id) || (size !== 'thumb.jpg' && size !== 'large.jpg')) throw new AppError('NOT_FOUND');
-    const [f] = await orm.select({ number: cases.regNumber }).from(caseFiles).innerJoin(cases, eq(cases.id, caseFiles.caseId)).where(and(eq(caseFiles.id, id), eq(caseFiles.kind, 'photo')));
-    if (!f || !(await staffCase(ctx, user, f.number))) throw new AppError('NOT_FOUND');
+    if (size !== 'thumb.jpg' && size !== 'large.jpg') throw new AppError('NOT_FOUND');
     const data = await ctx.files.get(`photos/${id}/${size}`);
     if (!data) throw new AppError('NOT_FOUND');
     return reply.type('image/jpeg').header('Cache-Control', 'private, no-store').send(data);
   });
   app.get('/staff/cases/:number/files/:id', hide, async (req, reply) => {
-    const user = requireRole(req, 'operator', 'officer', 'manager', 'clerk', 'admin');
-    const { number, id } = req.params as { number: string; id: string };
-    const sc = await staffCase(ctx, user, number);
-    const doc = sc?.view.documents.find((d) => d.id === id);
-    const data = doc ? await ctx.files.get(`documents/${id}`) : null;
+    const doc = caseAccessOf(req).view!.documents.find((d) => d.id === (req.params as { id: string }).id);
+    const data = doc ? await ctx.files.get(`documents/${doc.id}`) : null;
     if (!doc || !data) throw new AppError('NOT_FOUND');
     return reply.type(doc.mime).header('Cache-Control', 'private, no-store').header('Content-Disposition', attachment(doc.filename)).send(data);
   });

@@ -6,48 +6,50 @@ import type { SessionUser } from '../../platform/auth/index.js';
 import { users } from '../../platform/auth/index.js';
 import { audit, type Actor } from '../../platform/audit/index.js';
 import { AppError, type FieldIssue, type Lang } from '../../platform/errors/index.js';
+import { cleanText, textProblem } from '../../platform/errors/validation.js';
 import { checkDocument, type CheckedDocument } from '../../platform/files/documents.js';
 import { queueMail } from '../../platform/mail/index.js';
 import { noticeMail } from '../../platform/mail/notice.js';
-import { parseRegNumber } from '../../platform/register/index.js';
 import { organisations, units } from '../catalog/catalog.tables.js';
 import {
   STATUSES,
+  STAFF_ACTIONS,
   callTransfers,
   isStatus,
   mapChanged,
   caseEvents,
   caseFiles,
   cases,
-  kindOfRegister,
-  loadView,
+  kindName,
+  may,
   myCaseUrl,
+  receives,
   statusLabel,
   subscriptions,
   unitOpenCounts,
   unitWithSubUnits,
   unsubscribeUrl,
+  visibilityOf,
+  whereNumber,
+  type Audience,
+  type CaseAccess,
   type CaseStatus,
   type CaseView,
+  type EventVisibility,
+  type Principal,
+  type StaffAction,
 } from '../cases/index.js';
-import { may, type CaseAction, CASE_ACTIONS } from './backoffice.policy.js';
 
 /** A case as staff see it, with what this person may do to it. */
 export interface StaffCase {
   view: CaseView;
-  allowed: Set<CaseAction>;
+  allowed: Set<StaffAction>;
   assignee: { id: string; name: string } | null;
   organisation: { bg: string; en: string } | null;
   hiddenReason: string | null;
   duplicateOf: string | null;
   photos: { id: string; hidden: boolean; hiddenReason: string | null }[];
   unitStaff: { id: string; name: string; role: string }[];
-}
-
-function whereNumber(number: string): SQL | null {
-  const p = parseRegNumber(number);
-  if (!p || !kindOfRegister(p.registerCode)) return null;
-  return and(eq(cases.registerCode, p.registerCode), eq(cases.regYear, 2000 + p.yy), eq(cases.regSeq, p.seq))!;
 }
 
 async function caseRow(orm: Orm | Tx, number: string) {
@@ -57,44 +59,30 @@ async function caseRow(orm: Orm | Tx, number: string) {
   return r ?? null;
 }
 
-/** The case page for staff, or null when this person may not see it (the same answer as no such case). */
-export async function staffCase(ctx: Ctx, user: SessionUser, number: string): Promise<StaffCase | null> {
+/**
+ * The staff case page's data for a case the guard (cases.guard.ts) let this person see: the case
+ * as the staff audience receives it, what this person may do to it, and the names its internal
+ * fields refer to.
+ */
+export async function staffCase(ctx: Ctx, access: CaseAccess): Promise<StaffCase> {
   const orm = ctx.db.orm;
-  const row = await caseRow(orm, number);
-  if (!row) return null;
-  const subUnits = await unitWithSubUnits(orm, user.unitId);
-  if (!may(user, 'view', row, subUnits)) return null;
-  const view = (await loadView(orm, eq(cases.id, row.id), true))!;
-  const allowed = new Set(CASE_ACTIONS.filter((a) => may(user, a, row, subUnits)));
-  const [assignee] = row.assigneeId ? await orm.select({ id: users.id, first: users.firstName, last: users.lastName }).from(users).where(eq(users.id, row.assigneeId)) : [];
-  const [org] = row.organisationId ? await orm.select({ bg: organisations.nameBg, en: organisations.nameEn }).from(organisations).where(eq(organisations.id, row.organisationId)) : [];
-  const [dup] = row.duplicateOfId ? await orm.select({ n: cases.regNumber }).from(cases).where(eq(cases.id, row.duplicateOfId)) : [];
-  const photos = await orm
-    .select({ id: caseFiles.id, hidden: caseFiles.hidden, hiddenReason: caseFiles.hiddenReason })
-    .from(caseFiles)
-    .where(and(eq(caseFiles.caseId, row.id), eq(caseFiles.kind, 'photo')))
-    .orderBy(asc(caseFiles.position));
-  const unitStaff = row.unitId
-    ? (await orm.select({ id: users.id, first: users.firstName, last: users.lastName, role: users.role }).from(users).where(and(eq(users.unitId, row.unitId), inArray(users.role, ['officer', 'manager', 'operator'])))).map((u) => ({ id: u.id, name: `${u.first} ${u.last}`.trim(), role: u.role }))
+  const view = access.view!;
+  const internal = view.internal!;
+  const allowed = new Set(STAFF_ACTIONS.filter((a) => may(access.principal, a, access.scope)));
+  const [assignee] = internal.assigneeId ? await orm.select({ id: users.id, first: users.firstName, last: users.lastName }).from(users).where(eq(users.id, internal.assigneeId)) : [];
+  const [org] = internal.organisationId ? await orm.select({ bg: organisations.nameBg, en: organisations.nameEn }).from(organisations).where(eq(organisations.id, internal.organisationId)) : [];
+  const [dup] = internal.duplicateOfId ? await orm.select({ n: cases.regNumber }).from(cases).where(eq(cases.id, internal.duplicateOfId)) : [];
+  const unitStaff = view.unitId
+    ? (await orm.select({ id: users.id, first: users.firstName, last: users.lastName, role: users.role }).from(users).where(and(eq(users.unitId, view.unitId), inArray(users.role, ['officer', 'manager', 'operator'])))).map((u) => ({ id: u.id, name: `${u.first} ${u.last}`.trim(), role: u.role }))
     : [];
-  // Staff see the whole history, internal notes too.
-  view.history = (await orm.select().from(caseEvents).where(eq(caseEvents.caseId, row.id)).orderBy(asc(caseEvents.at), asc(caseEvents.id))).map((e) => ({
-    at: e.at,
-    type: e.type,
-    statusFrom: e.statusFrom,
-    statusTo: e.statusTo,
-    text: e.text,
-    by: e.actorLabel,
-    ...({ isPublic: e.isPublic } as object),
-  }));
   return {
     view,
     allowed,
     assignee: assignee ? { id: assignee.id, name: `${assignee.first} ${assignee.last}`.trim() } : null,
     organisation: org ?? null,
-    hiddenReason: row.hiddenReason,
+    hiddenReason: internal.hiddenReason,
     duplicateOf: dup?.n ?? null,
-    photos,
+    photos: view.photos.map((p) => ({ id: p.id, hidden: p.hidden, hiddenReason: p.hiddenReason })),
     unitStaff,
   };
 }
@@ -127,10 +115,11 @@ export interface AnswerFile {
 
 const TEXT_MAX = 8000;
 
+/** A staff text (answer, note, reason): the shared text rules (no NUL or control characters, limits named in the message). */
 function need(text: string | undefined, field: string, min = 1): string {
-  const t = (text ?? '').trim();
-  if (t.length < min) throw new AppError('VALIDATION', { issues: [{ field, code: 'FIELD_REQUIRED' }] });
-  if (t.length > TEXT_MAX) throw new AppError('VALIDATION', { issues: [{ field, code: 'FIELD_TOO_LONG' }] });
+  const t = cleanText(typeof text === 'string' ? text : '');
+  const problem = textProblem(t, { max: TEXT_MAX, min, multiline: true });
+  if (problem) throw new AppError('VALIDATION', { issues: [{ field, ...problem }] });
   return t;
 }
 
@@ -140,11 +129,13 @@ function need(text: string | undefined, field: string, min = 1): string {
  * this person may not do — including on a case they cannot see, or one that does not exist —
  * is FORBIDDEN and changes nothing.
  */
-export async function act(ctx: Ctx, user: SessionUser, number: string, action: Exclude<CaseAction, 'view'>, input: ActionInput, files: AnswerFile[] = [], ip?: string): Promise<void> {
+export async function act(ctx: Ctx, principal: Principal, number: string, action: StaffAction, input: ActionInput, files: AnswerFile[] = [], ip?: string): Promise<void> {
   const orm = ctx.db.orm;
+  if (principal.kind !== 'user') throw new AppError('FORBIDDEN');
+  const user = principal.user;
+  const subUnits = principal.units;
   const row0 = await caseRow(orm, number);
-  const subUnits = await unitWithSubUnits(orm, user.unitId);
-  if (!row0 || !may(user, action, row0, subUnits)) throw new AppError('FORBIDDEN');
+  if (!row0 || !may(principal, action, row0)) throw new AppError('FORBIDDEN');
   const actor: Actor = { id: user.id, label: user.username, ip };
   const now = ctx.now();
 
@@ -167,7 +158,8 @@ export async function act(ctx: Ctx, user: SessionUser, number: string, action: E
     await orm.transaction(async (tx) => {
       // Lock the row: two officers answering at once must not interleave their status changes.
       const [row] = await tx.select().from(cases).where(eq(cases.id, row0.id)).for('update');
-      if (!row) throw new AppError('FORBIDDEN');
+      // Decided again on the locked row: a redirect that committed meanwhile may have taken the case out of this unit.
+      if (!row || !may(principal, action, row)) throw new AppError('FORBIDDEN');
       const label = await unitLabel(tx, row.unitId);
       const before = { status: row.status, unitId: row.unitId, organisationId: row.organisationId, assigneeId: row.assigneeId, hidden: row.hidden, duplicateOfId: row.duplicateOfId };
       const setStatus = (s: CaseStatus) => ({ status: s, updatedAt: now, closedAt: STATUSES[s].open ? null : (row.closedAt ?? now) });
@@ -177,28 +169,28 @@ export async function act(ctx: Ctx, user: SessionUser, number: string, action: E
           const s = input.status ?? '';
           if (!(s in STATUSES) || s === 'rejected' || s === 'duplicate') throw new AppError('VALIDATION', { issues: [{ field: 'status', code: 'NOT_IN_LIST' }] });
           if (s === row.status) return;
-          const text = input.text?.trim() ? need(input.text, 'text') : null;
+          const text = typeof input.text === 'string' && cleanText(input.text) ? need(input.text, 'text') : null;
           await tx.update(cases).set({ ...setStatus(s as CaseStatus), ...(text && !row.firstAnswerAt ? { firstAnswerAt: now } : {}) }).where(eq(cases.id, row.id));
-          const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'status', statusFrom: row.status, statusTo: s, text, isPublic: true, actorLabel: label, actorId: user.id }).returning({ id: caseEvents.id });
+          const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'status', statusFrom: row.status, statusTo: s, text, visibility: visibilityOf('status'), actorLabel: label, actorId: user.id }).returning({ id: caseEvents.id });
           await audit(tx, actor, { action: 'case.status', entity: 'case', entityId: row.regNumber, before, after: { status: s } });
-          await notify(tx, ctx, row, { statusTo: s as CaseStatus, text, eventId: ev!.id });
+          await notify(tx, ctx, row, { visibility: visibilityOf('status'), statusTo: s as CaseStatus, text, eventId: ev!.id });
           return;
         }
         case 'answer': {
           const text = need(input.text, 'text');
           const s = input.status && input.status in STATUSES && input.status !== 'rejected' && input.status !== 'duplicate' ? (input.status as CaseStatus) : (row.status as CaseStatus);
           await tx.update(cases).set({ ...setStatus(s), firstAnswerAt: row.firstAnswerAt ?? now }).where(eq(cases.id, row.id));
-          const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'answer', statusFrom: row.status, statusTo: s !== row.status ? s : null, text, isPublic: true, actorLabel: label, actorId: user.id }).returning({ id: caseEvents.id });
+          const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'answer', statusFrom: row.status, statusTo: s !== row.status ? s : null, text, visibility: visibilityOf('answer'), actorLabel: label, actorId: user.id }).returning({ id: caseEvents.id });
           if (checked.length) {
             await tx.insert(caseFiles).values(checked.map((d, i) => ({ id: fileIds[i]!, caseId: row.id, kind: 'document', position: 100 + i, mime: d.mime, filename: d.filename, originalKind: d.type, bytes: d.data.length, eventId: ev!.id })));
           }
           await audit(tx, actor, { action: 'case.answer', entity: 'case', entityId: row.regNumber, before, after: { status: s, answer: text, files: checked.map((d) => d.filename) } });
-          await notify(tx, ctx, row, { statusTo: s !== row.status ? s : null, text, eventId: ev!.id, answer: true });
+          await notify(tx, ctx, row, { visibility: visibilityOf('answer'), statusTo: s !== row.status ? s : null, text, eventId: ev!.id, answer: true });
           return;
         }
         case 'note': {
           const text = need(input.text, 'text');
-          await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'note', text, isPublic: false, actorLabel: label, actorId: user.id });
+          await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'note', text, visibility: visibilityOf('note'), actorLabel: label, actorId: user.id });
           await audit(tx, actor, { action: 'case.note', entity: 'case', entityId: row.regNumber, after: { note: text } });
           return;
         }
@@ -209,7 +201,7 @@ export async function act(ctx: Ctx, user: SessionUser, number: string, action: E
             if (!a || a.unitId === null || !subUnits.has(a.unitId) || !['officer', 'manager'].includes(a.role)) throw new AppError('VALIDATION', { issues: [{ field: 'assigneeId', code: 'NOT_IN_LIST' }] });
           }
           await tx.update(cases).set({ assigneeId: id || null, updatedAt: now }).where(eq(cases.id, row.id));
-          await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'assigned', text: null, isPublic: false, actorLabel: label, actorId: user.id });
+          await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'assigned', text: null, visibility: visibilityOf('assigned'), actorLabel: label, actorId: user.id });
           await audit(tx, actor, { action: 'case.assign', entity: 'case', entityId: row.regNumber, before, after: { assigneeId: id || null } });
           return;
         }
@@ -234,9 +226,9 @@ export async function act(ctx: Ctx, user: SessionUser, number: string, action: E
             throw new AppError('VALIDATION', { issues: [{ field: 'unitId', code: 'FIELD_REQUIRED' }] });
           }
           await tx.update(cases).set({ unitId: toUnit, organisationId: toOrg, assigneeId: null, updatedAt: now }).where(eq(cases.id, row.id));
-          const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'redirected', text: reason, isPublic: true, actorLabel: target, actorId: user.id }).returning({ id: caseEvents.id });
+          const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'redirected', text: reason, visibility: visibilityOf('redirected'), actorLabel: target, actorId: user.id }).returning({ id: caseEvents.id });
           await audit(tx, actor, { action: 'case.redirect', entity: 'case', entityId: row.regNumber, before, after: { unitId: toUnit, organisationId: toOrg, reason } });
-          await notify(tx, ctx, row, { statusTo: null, text: `${target}: ${reason}`, eventId: ev!.id });
+          await notify(tx, ctx, row, { visibility: visibilityOf('redirected'), statusTo: null, text: `${target}: ${reason}`, eventId: ev!.id });
           return;
         }
         case 'hide': {
@@ -250,16 +242,16 @@ export async function act(ctx: Ctx, user: SessionUser, number: string, action: E
             return;
           }
           await tx.update(cases).set({ hidden: hide, hiddenReason: reason, updatedAt: now }).where(eq(cases.id, row.id));
-          await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: hide ? 'hidden' : 'shown', text: reason, isPublic: false, actorLabel: label, actorId: user.id });
+          await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: hide ? 'hidden' : 'shown', text: reason, visibility: visibilityOf(hide ? 'hidden' : 'shown'), actorLabel: label, actorId: user.id });
           await audit(tx, actor, { action: hide ? 'case.hide' : 'case.show', entity: 'case', entityId: row.regNumber, before, after: { hidden: hide, reason } });
           return;
         }
         case 'reject': {
           const reason = need(input.text, 'text', 5);
           await tx.update(cases).set({ ...setStatus('rejected'), firstAnswerAt: row.firstAnswerAt ?? now }).where(eq(cases.id, row.id));
-          const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'rejected', statusFrom: row.status, statusTo: 'rejected', text: reason, isPublic: true, actorLabel: label, actorId: user.id }).returning({ id: caseEvents.id });
+          const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'rejected', statusFrom: row.status, statusTo: 'rejected', text: reason, visibility: visibilityOf('rejected'), actorLabel: label, actorId: user.id }).returning({ id: caseEvents.id });
           await audit(tx, actor, { action: 'case.reject', entity: 'case', entityId: row.regNumber, before, after: { status: 'rejected', reason } });
-          await notify(tx, ctx, row, { statusTo: 'rejected', text: reason, eventId: ev!.id });
+          await notify(tx, ctx, row, { visibility: visibilityOf('rejected'), statusTo: 'rejected', text: reason, eventId: ev!.id });
           return;
         }
         case 'duplicate': {
@@ -269,7 +261,7 @@ export async function act(ctx: Ctx, user: SessionUser, number: string, action: E
           }
           await tx.update(cases).set({ ...setStatus('duplicate'), duplicateOfId: main.id }).where(eq(cases.id, row.id));
           const text = `${main.regNumber}`;
-          const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'duplicate', statusFrom: row.status, statusTo: 'duplicate', text, isPublic: true, actorLabel: label, actorId: user.id }).returning({ id: caseEvents.id });
+          const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'duplicate', statusFrom: row.status, statusTo: 'duplicate', text, visibility: visibilityOf('duplicate'), actorLabel: label, actorId: user.id }).returning({ id: caseEvents.id });
           // Followers and photos count towards the main case from now on.
           const subs = await tx.select({ userId: subscriptions.userId }).from(subscriptions).where(eq(subscriptions.caseId, row.id));
           if (subs.length) await tx.insert(subscriptions).values(subs.map((s) => ({ userId: s.userId, caseId: main.id }))).onConflictDoNothing();
@@ -284,7 +276,7 @@ export async function act(ctx: Ctx, user: SessionUser, number: string, action: E
             await tx.update(cases).set({ photoCount: 0 }).where(eq(cases.id, row.id));
           }
           await audit(tx, actor, { action: 'case.duplicate', entity: 'case', entityId: row.regNumber, before, after: { status: 'duplicate', duplicateOf: main.regNumber, movedPhotos: moved.length, movedSubscriptions: subs.length } });
-          await notify(tx, ctx, row, { statusTo: 'duplicate', text: main.regNumber, eventId: ev!.id, mainNumber: main.regNumber });
+          await notify(tx, ctx, row, { visibility: visibilityOf('duplicate'), statusTo: 'duplicate', text: main.regNumber, eventId: ev!.id, mainNumber: main.regNumber });
           return;
         }
       }
@@ -299,14 +291,16 @@ export async function act(ctx: Ctx, user: SessionUser, number: string, action: E
 type CaseRow = typeof cases.$inferSelect;
 
 /**
- * Emails the submitter (when an email was given) and every subscriber about one public event,
- * each in their language and each exactly once (an address that is both gets one email). The
- * emails are outbox rows with delivery jobs in the caller's transaction: a failing mail server
- * delays them, never loses them, and never blocks the staff action.
+ * Emails the submitter (when an email was given) and every subscriber about one history entry,
+ * each as the audience they are (the submitter of a signal, the author of a document, a
+ * subscriber as the public) and only when that audience receives the entry (cases.audience.ts);
+ * each in their language and each exactly once (an address that is both gets one email, as the
+ * closer audience). The emails are outbox rows with delivery jobs in the caller's transaction: a
+ * failing mail server delays them, never loses them, and never blocks the staff action.
  */
-async function notify(tx: Tx, ctx: Ctx, c: CaseRow, ev: { statusTo: CaseStatus | null; text: string | null; eventId: number; answer?: boolean; mainNumber?: string }): Promise<void> {
-  const recipients = new Map<string, { lang: Lang; subscriptionId: number | null; firstName: string | null }>();
-  if (c.submitterEmail) recipients.set(c.submitterEmail.toLowerCase(), { lang: c.lang === 'en' ? 'en' : 'bg', subscriptionId: null, firstName: null });
+async function notify(tx: Tx, ctx: Ctx, c: CaseRow, ev: { visibility: EventVisibility; statusTo: CaseStatus | null; text: string | null; eventId: number; answer?: boolean; mainNumber?: string }): Promise<void> {
+  const recipients = new Map<string, { lang: Lang; audience: Audience; subscriptionId: number | null; firstName: string | null }>();
+  if (c.submitterEmail) recipients.set(c.submitterEmail.toLowerCase(), { lang: c.lang === 'en' ? 'en' : 'bg', audience: c.authorId ? 'author' : 'submitter', subscriptionId: null, firstName: null });
   if (c.isPublic) {
     const subs = await tx
       .select({ id: subscriptions.id, email: users.email, locale: users.locale, first: users.firstName, closedAt: users.closedAt })
@@ -315,14 +309,15 @@ async function notify(tx: Tx, ctx: Ctx, c: CaseRow, ev: { statusTo: CaseStatus |
       .where(eq(subscriptions.caseId, c.id));
     for (const s of subs) {
       if (s.closedAt || recipients.has(s.email.toLowerCase())) continue;
-      recipients.set(s.email.toLowerCase(), { lang: s.locale === 'en' ? 'en' : 'bg', subscriptionId: s.id, firstName: s.first });
+      recipients.set(s.email.toLowerCase(), { lang: s.locale === 'en' ? 'en' : 'bg', audience: 'public', subscriptionId: s.id, firstName: s.first });
     }
   }
   const base = ctx.config.publicBaseUrl;
   const link = c.isPublic ? `${base}/cases/${encodeURIComponent(c.regNumber)}` : `${base}${myCaseUrl(c.regNumber)}`;
   for (const [to, r] of recipients) {
+    if (!receives(r.audience, ev.visibility)) continue;
     const bg = r.lang === 'bg';
-    const kind = c.kind === 'signal' ? (bg ? 'сигнал' : 'signal') : bg ? 'документ' : 'document';
+    const kind = kindName(c.kind, r.lang).toLowerCase();
     const paragraphs: string[] = [];
     if (ev.statusTo) paragraphs.push(`${bg ? 'Нов статус' : 'New status'}: ${statusLabel(ev.statusTo, r.lang)}`);
     if (ev.mainNumber) paragraphs.push(bg ? `Сигналът съвпада с вече подаден сигнал ${ev.mainNumber} и ще бъде разгледан заедно с него.` : `The signal duplicates signal ${ev.mainNumber} and will be handled together with it.`);

@@ -2,7 +2,7 @@ import type { ComponentChildren, VNode } from 'preact';
 import type { ErrorCode, FieldIssue, Lang } from '../../platform/errors/index.js';
 import { formatDate, formatDateTime } from '../../platform/i18n/index.js';
 import { Layout, type PageCtx } from '../../platform/web/layout.js';
-import { ErrorSummary, Field } from '../../platform/web/form.js';
+import { ErrorSummary, Field, CsrfField, csrfAction } from '../../platform/web/form.js';
 import { DISTRICT_NAMES } from '../../platform/geo/index.js';
 import { localName, type Catalog } from '../catalog/index.js';
 import { STATUSES, STATUS_CODES, StatusBadge, documentKindName, eventLabel, type CaseView } from '../cases/index.js';
@@ -353,7 +353,8 @@ function ActionForm({ action, number, title, children, multipart }: { action: st
   return (
     <section class="card staff-action" aria-labelledby={`act-${action}`}>
       <h3 id={`act-${action}`}>{title}</h3>
-      <form method="post" action={`/staff/cases/${encodeURIComponent(number)}/${action}`} enctype={multipart ? 'multipart/form-data' : undefined}>
+      <form method="post" action={csrfAction(null, `/staff/cases/${encodeURIComponent(number)}/${action}`)} enctype={multipart ? 'multipart/form-data' : undefined}>
+        <CsrfField />
         {children}
       </form>
     </section>
@@ -453,6 +454,7 @@ export function StaffCasePage({ ctx, sc, issues, formError, done, redirectUnits,
                 {p.hidden && <p class="muted">{w(l, 'isHidden', { r: p.hiddenReason ?? '' })}</p>}
                 {can('hide') && (
                   <form method="post" action={`/staff/cases/${encodeURIComponent(v.number)}/hide`}>
+                    <CsrfField ctx={ctx} />
                     <input type="hidden" name="photoId" value={p.id} />
                     <input type="hidden" name="hide" value={p.hidden ? '0' : '1'} />
                     {!p.hidden && (
@@ -490,7 +492,7 @@ export function StaffCasePage({ ctx, sc, issues, formError, done, redirectUnits,
               </>
             )}
             {e.by && <span class="muted"> {e.by}</span>}
-            {(e as { isPublic?: boolean }).isPublic === false && <span class="badge"> {w(l, 'internal')}</span>}
+            {e.visibility === 'internal' && <span class="badge"> {w(l, 'internal')}</span>}
             {e.text && <p class="prewrap">{e.text}</p>}
           </li>
         ))}
@@ -703,6 +705,7 @@ export function ConsolePage(props: {
         <h2 id="reg-title">{w(l, 'registerCall')}</h2>
         <ErrorSummary lang={l} title={w(l, 'errorsTitle')} issues={issues} formError={props.formError} label={(f) => (f in W ? w(l, f as Word) : f)} />
         <form method="post" action="/staff/console/register">
+          <CsrfField ctx={ctx} />
           <fieldset>
             <legend>{w(l, 'kind')}</legend>
             {(['signal', 'question', 'letter', 'complaint'] as const).map((k, i) => (
@@ -783,6 +786,7 @@ export function ConsolePage(props: {
         <h2 id="tr-title">{w(l, 'transfer')}</h2>
         <p class="hint">{w(l, 'transferHint')}</p>
         <form method="post" action="/staff/console/transfer">
+          <CsrfField ctx={ctx} />
           <div class="field">
             <label for="tr-org">{w(l, 'organisation')} *</label>
             <select id="tr-org" name="organisationId" required>

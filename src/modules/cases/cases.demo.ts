@@ -134,8 +134,8 @@ export async function seedDemoCases(db: Database, count: number, now = new Date(
          FROM g
          RETURNING id, reg_number
        )
-       INSERT INTO case_events (case_id, at, type, status_from, status_to, text, is_public, actor_label)
-       SELECT ins.id, (e->>'at')::timestamptz, e->>'type', e->>'from', e->>'to', e->>'text', true,
+       INSERT INTO case_events (case_id, at, type, status_from, status_to, text, visibility, actor_label)
+       SELECT ins.id, (e->>'at')::timestamptz, e->>'type', e->>'from', e->>'to', e->>'text', 'public',
               CASE WHEN e->>'type' = 'registered' THEN 'Контактен център' ELSE 'Столична община' END
        FROM ins JOIN p ON p.num = ins.reg_number, jsonb_array_elements(p.ev) e`,
       [JSON.stringify(full.slice(i, i + BATCH))],

@@ -5,15 +5,15 @@ import { z } from 'zod';
 import type { VNode } from 'preact';
 import type { Ctx } from '../../platform/context.js';
 import { AppError, type FieldIssue } from '../../platform/errors/index.js';
-import { parseOrThrow } from '../../platform/errors/validation.js';
+import { ID_MAX, int, parseOrThrow, text } from '../../platform/errors/validation.js';
 import { MAX_DOCUMENT_BYTES } from '../../platform/files/documents.js';
 import { attachment, formFields, requireUser } from '../../platform/web/guards.js';
 import { toAppError } from '../../platform/web/http-errors.js';
+import { lastValues, readBack, readMultipart } from '../../platform/web/multipart.js';
+import { LimitError } from '../../platform/ratelimit/index.js';
 import { renderPage } from '../../platform/web/layout.js';
 import { pageCtx } from '../../platform/web/pages.js';
 import {
-  documentFor,
-  findCaseFor,
   endSubscriptionOf,
   listAddressees,
   listMyCases,
@@ -28,13 +28,15 @@ import {
 } from './cases.documents.js';
 import { DocumentFormPage, DocumentPage, MyCasesPage, MySubscriptionsPage, UnsubscribePage } from './cases.documents.views.js';
 import { DOCUMENT_KINDS, KINDS } from './cases.policy.js';
-import { caseUrl, findPublicByNumber } from './cases.service.js';
+import { caseUrl } from './cases.service.js';
+import { caseAccessOf } from './cases.guard.js';
+import { may } from './cases.access.js';
 
-const DocumentBody = z.object({
+export const DocumentBody = z.object({
   kind: z.enum(DOCUMENT_KINDS),
-  unitId: z.coerce.number().int().positive(),
-  subject: z.string().trim().min(1).max(300),
-  description: z.string().trim().min(1).max(KINDS.letter.maxDescription),
+  unitId: int({ min: 1, max: ID_MAX }),
+  subject: text({ max: 300 }),
+  description: text({ max: KINDS.letter.maxDescription, multiline: true }),
 });
 
 /** Signs an unsubscribe link so that it works without login but cannot be guessed for others. */
@@ -54,30 +56,20 @@ function macOk(secret: string, id: number, mac: string): boolean {
 }
 
 /** Reads a document form: fields, and files up to 20 MB each, naming any file that is too large. */
-async function readDocumentForm(req: FastifyRequest): Promise<{ values: Record<string, string>; files: DocumentUpload[]; issues: FieldIssue[] }> {
-  const values: Record<string, string> = {};
+async function readDocumentForm(req: FastifyRequest, dataDir: string): Promise<{ values: Record<string, string>; files: DocumentUpload[]; issues: FieldIssue[] }> {
   const files: DocumentUpload[] = [];
   const issues: FieldIssue[] = [];
   if (!req.isMultipart()) return { values: formFields(req), files, issues };
-  try {
-    for await (const part of req.parts({ limits: { fileSize: MAX_DOCUMENT_BYTES, files: KINDS.letter.maxFiles + 1 } })) {
-      if (part.type === 'file') {
-        const data = await part.toBuffer();
-        if (data.length === 0 && !part.filename) continue;
-        if (part.fieldname !== 'files') continue;
-        const field = `files[${files.length + issues.length}]`;
-        if (part.file.truncated) issues.push({ field, code: 'FILE_TOO_LARGE' });
-        else files.push({ field, filename: part.filename ?? 'document', data });
-      } else {
-        values[part.fieldname] = String(part.value);
-      }
-    }
-  } catch (err) {
-    const e = err as { code?: string };
-    if (e.code === 'FST_FILES_LIMIT') issues.push({ field: 'files', code: 'TOO_MANY_FILES' });
-    else throw new AppError('MULTIPART_BROKEN', { cause: err });
+  // Ten files of 20 MB, streamed to disk as they arrive, read back one at a time here.
+  const form = await readMultipart(req, dataDir, { fileSize: MAX_DOCUMENT_BYTES, files: KINDS.letter.maxFiles + 1, requestBytes: KINDS.letter.maxFiles * MAX_DOCUMENT_BYTES + 1024 * 1024 });
+  for (const f of form.files) {
+    if (f.fieldname !== 'files') continue;
+    const field = `files[${files.length + issues.length}]`;
+    if (f.truncated) issues.push({ field, code: 'FILE_TOO_LARGE' });
+    else files.push({ field, filename: f.filename ?? 'document', data: await readBack(f) });
   }
-  return { values, files, issues };
+  if (form.tooManyFiles) issues.push({ field: 'files', code: 'TOO_MANY_FILES' });
+  return { values: lastValues(form.fields), files, issues };
 }
 
 /** Private documents, "My signals" and subscriptions of registered users (CC-8, CC-11, CC-13). */
@@ -108,45 +100,46 @@ export async function documentsRoutes(root: FastifyInstance, ctx: Ctx): Promise<
     const q = req.query as { kind?: string };
     return formPage(req, reply, { kind: (DOCUMENT_KINDS as readonly string[]).includes(q.kind ?? '') ? q.kind! : 'letter' }, []);
   });
-  // Ten files of 20 MB: the route's own body limit; each file is still checked by its bytes.
-  app.post('/documents/new', { ...hide, bodyLimit: (KINDS.letter.maxFiles * MAX_DOCUMENT_BYTES) + 1024 * 1024 }, async (req, reply) => {
+  // Ten files of 20 MB (readDocumentForm's limits); each file is still checked by its bytes.
+  app.post('/documents/new', hide, async (req, reply) => {
     const user = requireUser(req);
     let values: Record<string, string> = {};
     try {
-      const form = await readDocumentForm(req);
+      const form = await readDocumentForm(req, ctx.config.dataDir);
       values = form.values;
       if (form.issues.length) throw new AppError(form.issues.every((i) => i.code === 'FILE_TOO_LARGE') ? 'FILE_TOO_LARGE' : 'VALIDATION', { issues: form.issues });
       const input = parseOrThrow(DocumentBody, values);
-      const done = await submitDocument(ctx, user, input, form.files);
+      const done = await submitDocument(ctx, user, input, form.files, req.ip);
       return reply.redirect(`${myCaseUrl(done.number)}?new=1`, 303);
     } catch (err) {
       const e = toAppError(err);
       if (e.code === 'INTERNAL' || e.code === 'LOGIN_REQUIRED') throw err;
+      if (e instanceof LimitError) reply.header('Retry-After', String(e.retryAfterSeconds));
       return formPage(req, reply, values, e.issues, e.status, e.issues.length ? undefined : e.code);
     }
   });
 
   // The same "not found" for a number that does not exist, someone else's document and another unit's.
+  // Guarded (cases.guard.ts): the same "not found" for a number that does not exist, someone
+  // else's document and another unit's; the page shows what its audience receives.
   app.get('/documents/:number', hide, async (req, reply) => {
     const user = requireUser(req);
-    const { number } = req.params as { number: string };
-    const view = await findCaseFor(orm, user, number);
-    if (!view) throw new AppError('NOT_FOUND');
-    // Signals and questions have their public page; the author sees theirs there too.
-    if (view.isPublic && view.authorId === user.id && !(req.query as { new?: string }).new) return reply.redirect(caseUrl(view.number), 303);
-    const justRegistered = (req.query as { new?: string }).new === '1' && view.authorId === user.id;
-    return page(reply, DocumentPage({ ctx: pageCtx(req), view, justRegistered, email: justRegistered ? user.email : undefined }));
+    const { view, audience, scope } = caseAccessOf(req);
+    const v = view!;
+    // Signals and questions have their public page; the author sees theirs there too (unless staff hid it).
+    const fresh = (req.query as { new?: string }).new === '1' && audience === 'author';
+    if (v.isPublic && !scope.hidden && audience === 'author' && !fresh) return reply.redirect(caseUrl(v.number), 303);
+    return page(reply, DocumentPage({ ctx: pageCtx(req), view: v, justRegistered: fresh, email: fresh ? user.email : undefined }));
   });
   app.get('/documents/:number/files/:id', hide, async (req, reply) => {
-    const user = requireUser(req);
-    const { number, id } = req.params as { number: string; id: string };
-    const file = await documentFor(ctx, user, number, id);
-    if (!file) throw new AppError('NOT_FOUND');
+    const doc = caseAccessOf(req).view!.documents.find((d) => d.id === (req.params as { id: string }).id);
+    const data = doc ? await ctx.files.get(`documents/${doc.id}`) : null;
+    if (!doc || !data) throw new AppError('NOT_FOUND');
     return reply
-      .type(file.mime)
+      .type(doc.mime)
       .header('Cache-Control', 'private, no-store')
-      .header('Content-Disposition', attachment(file.filename))
-      .send(file.data);
+      .header('Content-Disposition', attachment(doc.filename))
+      .send(data);
   });
 
   app.get('/my/cases', hide, async (req, reply) => {
@@ -159,13 +152,12 @@ export async function documentsRoutes(root: FastifyInstance, ctx: Ctx): Promise<
   // ------------------------------------------------------------ subscriptions (CC-13)
   app.post('/cases/:number/subscription', hide, async (req, reply) => {
     const user = requireUser(req);
-    const { number } = req.params as { number: string };
-    const view = await findPublicByNumber(orm, number);
-    if (!view) throw new AppError('CASE_NOT_FOUND');
+    const { view, principal, scope } = caseAccessOf(req);
     const { action } = formFields(req);
-    if (action === 'unsubscribe') await unsubscribe(orm, user.id, view.id);
-    else await startSubscription(ctx, user, view, (id) => unsubscribeUrl(ctx.config.publicBaseUrl, ctx.secret, id));
-    return reply.redirect(caseUrl(view.number), 303);
+    if (action === 'unsubscribe') await unsubscribe(orm, user.id, view!.id);
+    else if (!may(principal, 'subscribe', scope)) throw new AppError('FORBIDDEN');
+    else await startSubscription(ctx, user, view!, (id) => unsubscribeUrl(ctx.config.publicBaseUrl, ctx.secret, id));
+    return reply.redirect(caseUrl(view!.number), 303);
   });
   app.get('/my/subscriptions', hide, async (req, reply) => {
     const user = requireUser(req);
@@ -202,7 +194,7 @@ export async function documentsRoutes(root: FastifyInstance, ctx: Ctx): Promise<
       schema: {
         summary: 'Everything the logged-in user submitted (My signals)',
         tags: ['accounts'],
-        querystring: z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) }),
+        querystring: z.object({ page: int({ min: 1, max: 10_000 }).default(1) }),
       },
     },
     async (req) => {

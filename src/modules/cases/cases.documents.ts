@@ -8,12 +8,14 @@ import { checkDocument, type CheckedDocument } from '../../platform/files/docume
 import { queueMail } from '../../platform/mail/index.js';
 import { noticeMail } from '../../platform/mail/notice.js';
 import { formatDateTime } from '../../platform/i18n/index.js';
-import { parseRegNumber } from '../../platform/register/index.js';
 import { insertRegistered } from './cases.store.js';
+import { documentHits } from './cases.limits.js';
+import { hitLimits } from '../../platform/ratelimit/index.js';
+import { visibilityOf } from './cases.audience.js';
 import { unitAndBelow } from './cases.routing.js';
 import { organisations, units } from '../catalog/catalog.tables.js';
-import { KINDS, STATUSES, kindOfRegister, staffMaySee, type CaseKind, type DocumentKind } from './cases.policy.js';
-import { caseUrl as caseUrlOf, loadView, type CaseView } from './cases.service.js';
+import { KINDS, STATUSES, agree, kindName, type CaseKind, type DocumentKind } from './cases.policy.js';
+import { caseUrl as caseUrlOf } from './cases.service.js';
 import { cases, subscriptions } from './cases.tables.js';
 
 /** An uploaded document as the edge received it. */
@@ -31,16 +33,9 @@ export interface DocumentInput {
   unitId: number;
 }
 
-const KIND_NAMES: Record<DocumentKind, { bg: string; en: string }> = {
-  letter: { bg: 'Писмо', en: 'Letter' },
-  complaint: { bg: 'Жалба', en: 'Complaint' },
-  proposal: { bg: 'Предложение', en: 'Proposal' },
-  info_request: { bg: 'Заявление за достъп до обществена информация', en: 'Request for access to public information' },
-};
-
 /** The name of a document kind. */
 export function documentKindName(kind: string, lang: Lang): string {
-  return (KIND_NAMES as Record<string, { bg: string; en: string }>)[kind]?.[lang] ?? kind;
+  return kindName(kind, lang);
 }
 
 /** The addressees a registered user can choose: every unit, grouped by its organisation. */
@@ -62,7 +57,7 @@ export function myCaseUrl(number: string): string {
  * gives a number from the register, routes it to the chosen unit, writes the history and
  * queues the email with the number, date and link, in one transaction.
  */
-export async function submitDocument(ctx: Ctx, user: SessionUser, input: DocumentInput, uploads: DocumentUpload[]): Promise<{ number: string; registeredAt: Date }> {
+export async function submitDocument(ctx: Ctx, user: SessionUser, input: DocumentInput, uploads: DocumentUpload[], ip?: string): Promise<{ number: string; registeredAt: Date }> {
   if (user.suspendedReason) throw new AppError('ACCOUNT_SUSPENDED');
   return registerDocument(
     ctx,
@@ -70,6 +65,7 @@ export async function submitDocument(ctx: Ctx, user: SessionUser, input: Documen
     input,
     uploads,
     'web',
+    { ip },
   );
 }
 
@@ -85,8 +81,18 @@ export interface Sender {
 }
 
 /** Registers a private document for a sender through a channel; see submitDocument. */
-export async function registerDocument(ctx: Ctx, sender: Sender, input: DocumentInput, uploads: DocumentUpload[], channel: 'web' | 'phone'): Promise<{ number: string; registeredAt: Date }> {
+export async function registerDocument(
+  ctx: Ctx,
+  sender: Sender,
+  input: DocumentInput,
+  uploads: DocumentUpload[],
+  channel: 'web' | 'phone',
+  client: { ip?: string } = {},
+): Promise<{ number: string; registeredAt: Date }> {
   const policy = KINDS[input.kind];
+  // Issue 11: per account and per client address, before the files are examined and the register is
+  // touched, so a refused document takes no number. Operators registering a call (phone) are staff: not limited.
+  if (channel === 'web' && sender.userId) await hitLimits(ctx.db.orm, documentHits(sender.userId, client.ip), ctx.now());
   const issues: FieldIssue[] = [];
   const [unit] = await ctx.db.orm.select({ id: units.id }).from(units).where(eq(units.id, input.unitId));
   if (!unit) issues.push({ field: 'unitId', code: 'NOT_IN_LIST' });
@@ -104,17 +110,14 @@ export async function registerDocument(ctx: Ctx, sender: Sender, input: Document
 
   const ids = checked.map(() => randomUUID());
   await Promise.all(checked.map((d, i) => ctx.files.put(`documents/${ids[i]}`, d.data)));
-  const now = ctx.now();
   try {
     const [unitName] = await ctx.db.orm.select({ bg: units.nameBg }).from(units).where(eq(units.id, input.unitId));
     const lang = sender.locale;
     const bg = lang === 'bg';
     const reg = await insertRegistered(ctx.db, ctx.jobs, {
       registerCode: policy.register,
-      at: now,
       values: {
         kind: input.kind,
-        registeredAt: now,
         channel,
         status: 'pending',
         subject: input.subject,
@@ -128,62 +131,41 @@ export async function registerDocument(ctx: Ctx, sender: Sender, input: Document
         anonymous: false,
         isPublic: false,
         unitId: input.unitId,
-        updatedAt: now,
       },
       events: [
-        { at: now, type: 'registered', statusTo: 'pending', isPublic: true, actorLabel: 'Деловодство' },
-        { at: now, type: 'routed', isPublic: true, actorLabel: unitName?.bg ?? null },
+        { type: 'registered', statusTo: 'pending', visibility: visibilityOf('registered'), actorLabel: 'Деловодство' },
+        { type: 'routed', visibility: visibilityOf('routed'), actorLabel: unitName?.bg ?? null },
       ],
       files: checked.map((d, i) => ({ id: ids[i]!, kind: 'document', position: i, mime: d.mime, filename: d.filename, originalKind: d.type, bytes: d.data.length })),
-      mails: (number) =>
+      mails: (number, at) =>
         sender.email
           ? [
               noticeMail({
                 to: sender.email,
                 lang,
                 template: 'document-registered',
-                subject: bg ? `${documentKindName(input.kind, 'bg')} № ${number} е регистрирано` : `${documentKindName(input.kind, 'en')} ${number} is registered`,
+                subject: bg ? `${kindName(input.kind, 'bg')} № ${number} е ${agree(input.kind, 'регистриран')}` : `${kindName(input.kind, 'en')} ${number} is registered`,
                 greeting: sender.firstName ? (bg ? `Здравейте, ${sender.firstName},` : `Dear ${sender.firstName},`) : bg ? 'Здравейте,' : 'Hello,',
                 paragraphs: [
                   bg ? `Вашият документ „${input.subject}“ е регистриран.` : `Your document “${input.subject}” is registered.`,
                   `${bg ? 'Входящ номер' : 'Registration number'}: ${number}`,
-                  `${bg ? 'Дата на регистрация' : 'Registered on'}: ${formatDateTime(now, lang)}`,
+                  `${bg ? 'Дата на регистрация' : 'Registered on'}: ${at[lang]}`,
                 ],
                 link: { label: bg ? 'Отворете документа (след вход в профила)' : 'Open the document (after logging in)', url: `${ctx.config.publicBaseUrl}${myCaseUrl(number)}` },
               }),
             ]
           : [],
     });
-    return { number: reg.number, registeredAt: now };
+    return { number: reg.number, registeredAt: reg.registeredAt };
   } catch (err) {
     await Promise.all(ids.map((id) => ctx.files.remove(`documents/${id}`).catch(() => undefined)));
     throw err;
   }
 }
 
-function whereNumber(number: string) {
-  const parsed = parseRegNumber(number);
-  if (!parsed || !kindOfRegister(parsed.registerCode)) return null;
-  return and(eq(cases.registerCode, parsed.registerCode), eq(cases.regYear, 2000 + parsed.yy), eq(cases.regSeq, parsed.seq))!;
-}
-
 /** The units at and below a unit: what its staff may see (AC-5). */
 export async function unitWithSubUnits(orm: Orm, unitId: number | null): Promise<Set<number>> {
   return unitId === null ? new Set() : unitAndBelow(orm, unitId);
-}
-
-/**
- * A case as a logged-in person may see it with personal data: its author, or staff of the
- * handling unit. Everyone else gets null — the same "not found" as a number that does not exist.
- */
-export async function findCaseFor(orm: Orm, user: SessionUser, number: string): Promise<CaseView | null> {
-  const where = whereNumber(number);
-  if (!where) return null;
-  const view = await loadView(orm, where, true);
-  if (!view) return null;
-  if (view.authorId === user.id) return view;
-  if (staffMaySee(user.role, await unitWithSubUnits(orm, user.unitId), view.unitId)) return view;
-  return null;
 }
 
 /** One row of "Моите сигнали". */
@@ -210,16 +192,6 @@ export async function listMyCases(orm: Orm, userId: string, page: number, pageSi
     orm.select({ n: count() }).from(cases).where(eq(cases.authorId, userId)),
   ]);
   return { rows: rows.map((r) => ({ ...r, kind: r.kind as CaseKind, description: r.description.slice(0, 140) })), total: Number(tot?.n ?? 0) };
-}
-
-/** A document file of a case the person may see; null otherwise. */
-export async function documentFor(ctx: Ctx, user: SessionUser, number: string, fileId: string): Promise<{ data: Buffer; mime: string; filename: string } | null> {
-  if (!/^[0-9a-f-]{36}$/.test(fileId)) return null;
-  const view = await findCaseFor(ctx.db.orm, user, number);
-  const doc = view?.documents.find((d) => d.id === fileId);
-  if (!doc) return null;
-  const data = await ctx.files.get(`documents/${fileId}`);
-  return data ? { data, mime: doc.mime, filename: doc.filename } : null;
 }
 
 // ---------------------------------------------------------------- subscriptions (CC-13)

@@ -2,9 +2,10 @@ import type { VNode } from 'preact';
 import type { ErrorCode, FieldIssue, Lang } from '../../platform/errors/index.js';
 import { formatDate, formatDateTime } from '../../platform/i18n/index.js';
 import { Layout, type PageCtx } from '../../platform/web/layout.js';
-import { ErrorSummary, Field } from '../../platform/web/form.js';
+import { ErrorSummary, Field, CsrfField, csrfAction } from '../../platform/web/form.js';
 import { DOCUMENT_KINDS, KINDS, type CaseKind } from './cases.policy.js';
-import { caseUrl, statusLabel, type CaseView } from './cases.service.js';
+import { caseUrl, statusLabel } from './cases.service.js';
+import type { CaseView } from './cases.present.js';
 import { documentKindName, myCaseUrl, type MyCaseRow } from './cases.documents.js';
 import { StatusBadge } from './cases.views.js';
 
@@ -32,6 +33,7 @@ const W = {
   registeredOn: { bg: 'Регистриран на', en: 'Registered on' },
   status: { bg: 'Статус', en: 'Status' },
   history: { bg: 'История', en: 'History' },
+  internal: { bg: 'вътрешна, само за служители', en: 'internal, staff only' },
   myTitle: { bg: 'Моите сигнали', en: 'My signals' },
   myLead: { bg: 'Всичко, което сте подали от профила си: сигнали, въпроси, писма, жалби, предложения и заявления.', en: 'Everything you submitted from your account: signals, questions, letters, complaints, proposals and requests.' },
   none: { bg: 'Още не сте подали нищо от профила си.', en: 'You have not submitted anything from your account yet.' },
@@ -93,7 +95,8 @@ export function DocumentFormPage(props: {
       <h1>{w(l, 'newTitle')}</h1>
       <p class="lead">{w(l, 'newLead')}</p>
       <ErrorSummary lang={l} title={w(l, 'errorsTitle')} issues={issues} formError={props.formError} label={label} idOf={(f) => (f.startsWith('files') ? 'files' : f)} />
-      <form method="post" action="/documents/new" enctype="multipart/form-data">
+      <form method="post" action={csrfAction(ctx, '/documents/new')} enctype="multipart/form-data">
+        <CsrfField ctx={ctx} />
         <fieldset>
           <legend>{w(l, 'kind')} *</legend>
           {DOCUMENT_KINDS.map((k, i) => (
@@ -240,6 +243,7 @@ export function DocumentPage({ ctx, view, justRegistered, email }: { ctx: PageCt
           <li>
             <time dateTime={e.at.toISOString()}>{formatDateTime(e.at, l)}</time> {e.statusTo && <StatusBadge status={e.statusTo} lang={l} />}
             {e.by && <span class="muted"> {e.by}</span>}
+            {e.visibility === 'internal' && <span class="badge"> {w(l, 'internal')}</span>}
             {e.text && <p>{e.text}</p>}
           </li>
         ))}
@@ -347,6 +351,7 @@ export function MySubscriptionsPage({ ctx, rows, notice }: { ctx: PageCtx; rows:
                 <td>{formatDate(r.since, l)}</td>
                 <td>
                   <form method="post" action={`/my/subscriptions/${r.id}/delete`}>
+                    <CsrfField ctx={ctx} />
                     <button type="submit" aria-label={`${w(l, 'unsubscribe')} ${r.number}`}>
                       {w(l, 'unsubscribe')}
                     </button>
@@ -370,6 +375,7 @@ export function UnsubscribePage({ ctx, number, action, done }: { ctx: PageCtx; n
         <h1>{w(l, 'unsubTitle')}</h1>
         {done === 'ask' && (
           <form method="post" action={action}>
+            <CsrfField ctx={ctx} />
             <p>{w(l, 'unsubAsk', { number: number ?? '' })}</p>
             <button type="submit" class="primary">
               {w(l, 'unsubscribe')}

@@ -1,18 +1,23 @@
 import { render } from 'preact-render-to-string';
 import type { MailMessage } from '../../platform/mail/index.js';
-import { formatDateTime } from '../../platform/i18n/index.js';
-import type { CaseKind } from './cases.policy.js';
+import { agree, type CaseKind } from './cases.policy.js';
 
 interface ConfirmationData {
   to: string;
   lang: 'bg' | 'en';
   kind: CaseKind;
   number: string;
-  registeredAt: Date;
+  /** The registration moment as written in the email (the register statement fills it in from the database's clock). */
+  registeredAt: string;
   category: string;
   type: string;
   privateUrl: string;
   publicUrl: string;
+  /**
+   * Whom to greet by name: only the owner of a verified address (a signed-in person's own email).
+   * To an address nobody verified the greeting is plain, so the form cannot put words of the
+   * sender's choosing ("Prize Dept") at the top of an email from the Municipality (issue 11).
+   */
   name: string | null;
 }
 
@@ -21,7 +26,7 @@ const TEXT = {
     subject: (k: CaseKind, n: string) => `${k === 'signal' ? 'Сигналът Ви' : 'Въпросът Ви'} е регистриран с номер ${n}`,
     hello: (name: string | null) => (name ? `Здравейте, ${name},` : 'Здравейте,'),
     body: (k: CaseKind) =>
-      `${k === 'signal' ? 'Вашият сигнал' : 'Вашето искане за информация'} е регистриран в Контактния център на Столична община.`,
+      `${k === 'signal' ? 'Вашият сигнал' : 'Вашето искане за информация'} е ${agree(k, 'регистриран')} в Контактния център на Столична община.`,
     number: 'Входящ номер',
     date: 'Дата на регистрация',
     about: 'Относно',
@@ -45,7 +50,7 @@ const TEXT = {
 /** The confirmation email with the number and the private link (CC-3, CC-4). */
 export function confirmationMail(d: ConfirmationData): MailMessage {
   const t = TEXT[d.lang];
-  const when = formatDateTime(d.registeredAt, d.lang);
+  const when = d.registeredAt;
   const about = [d.category, d.type].filter(Boolean).join(' – ');
   const text = [
     t.hello(d.name),

@@ -15,38 +15,33 @@ export interface KindPolicy {
   /** Documents (PDF, office files, images) attached by a registered user. */
   maxFiles: number;
   maxDescription: number;
+  /** What the kind is called, and the Bulgarian grammatical gender its words agree with ("регистриран/а/о"). */
+  name: { bg: string; en: string; gender: 'm' | 'f' | 'n' };
 }
 
 export const KINDS = {
-  signal: { register: 'КЦ01', place: 'required', isPublic: true, requiresAccount: false, maxPhotos: 5, maxFiles: 0, maxDescription: 4000 },
-  question: { register: 'КЦ02', place: 'none', isPublic: true, requiresAccount: false, maxPhotos: 5, maxFiles: 0, maxDescription: 4000 },
+  signal: { register: 'КЦ01', place: 'required', isPublic: true, requiresAccount: false, maxPhotos: 5, maxFiles: 0, maxDescription: 4000, name: { bg: 'Сигнал', en: 'Signal', gender: 'm' } },
+  question: { register: 'КЦ02', place: 'none', isPublic: true, requiresAccount: false, maxPhotos: 5, maxFiles: 0, maxDescription: 4000, name: { bg: 'Искане за информация', en: 'Information request', gender: 'n' } },
   // CC-8: never public; only the author and the staff of the handling unit see them.
-  letter: { register: 'КЦ03', place: 'none', isPublic: false, requiresAccount: true, maxPhotos: 0, maxFiles: 10, maxDescription: 20000 },
-  complaint: { register: 'КЦ04', place: 'none', isPublic: false, requiresAccount: true, maxPhotos: 0, maxFiles: 10, maxDescription: 20000 },
-  proposal: { register: 'КЦ05', place: 'none', isPublic: false, requiresAccount: true, maxPhotos: 0, maxFiles: 10, maxDescription: 20000 },
+  letter: { register: 'КЦ03', place: 'none', isPublic: false, requiresAccount: true, maxPhotos: 0, maxFiles: 10, maxDescription: 20000, name: { bg: 'Писмо', en: 'Letter', gender: 'n' } },
+  complaint: { register: 'КЦ04', place: 'none', isPublic: false, requiresAccount: true, maxPhotos: 0, maxFiles: 10, maxDescription: 20000, name: { bg: 'Жалба', en: 'Complaint', gender: 'f' } },
+  proposal: { register: 'КЦ05', place: 'none', isPublic: false, requiresAccount: true, maxPhotos: 0, maxFiles: 10, maxDescription: 20000, name: { bg: 'Предложение', en: 'Proposal', gender: 'n' } },
   // Access to Public Information Act (ЗДОИ): its own register.
-  info_request: { register: 'ДИ01', place: 'none', isPublic: false, requiresAccount: true, maxPhotos: 0, maxFiles: 10, maxDescription: 20000 },
+  info_request: {
+    register: 'ДИ01',
+    place: 'none',
+    isPublic: false,
+    requiresAccount: true,
+    maxPhotos: 0,
+    maxFiles: 10,
+    maxDescription: 20000,
+    name: { bg: 'Заявление за достъп до обществена информация', en: 'Request for access to public information', gender: 'n' },
+  },
 } as const satisfies Record<string, KindPolicy>;
 
 /** The kinds only registered users submit, in the order the form offers them. */
 export const DOCUMENT_KINDS = ['letter', 'complaint', 'proposal', 'info_request'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
-
-/** Roles of staff (AC-5); everyone else is a citizen. */
-export const STAFF_ROLES = ['operator', 'officer', 'manager', 'clerk', 'inspector', 'admin'] as const;
-
-/** Whether a person works for the municipality. */
-export function isStaff(role: string): boolean {
-  return (STAFF_ROLES as readonly string[]).includes(role);
-}
-
-/**
- * CC-8: staff see a case only when it is handled by their unit or one of its sub-units.
- * `subUnits` is the staff member's unit with all units below it.
- */
-export function staffMaySee(role: string, subUnits: ReadonlySet<number>, caseUnitId: number | null): boolean {
-  return isStaff(role) && caseUnitId !== null && subUnits.has(caseUnitId);
-}
 
 export type CaseKind = keyof typeof KINDS;
 
@@ -74,4 +69,15 @@ export function isStatus(s: string): s is CaseStatus {
 export function kindOfRegister(code: string): CaseKind | null {
   for (const [kind, p] of Object.entries(KINDS)) if (p.register === code) return kind as CaseKind;
   return null;
+}
+
+/** The name of a kind in a language (unknown kinds as they are). */
+export function kindName(kind: string, lang: 'bg' | 'en'): string {
+  return (KINDS as Record<string, KindPolicy>)[kind]?.name[lang] ?? kind;
+}
+
+/** A Bulgarian participle agreeing with a kind's gender: `agree(kind, 'регистриран')` → "регистрирана" for a complaint. */
+export function agree(kind: string, masculine: string): string {
+  const g = (KINDS as Record<string, KindPolicy>)[kind]?.name.gender ?? 'm';
+  return g === 'f' ? `${masculine}а` : g === 'n' ? `${masculine}о` : masculine;
 }

@@ -4,26 +4,22 @@ import { z } from 'zod';
 import { h, type VNode } from 'preact';
 import type { Ctx } from '../../platform/context.js';
 import { AppError, type ErrorCode, type FieldIssue } from '../../platform/errors/index.js';
-import { parseOrThrow } from '../../platform/errors/validation.js';
+import { ID_MAX, int, number, parseOrThrow } from '../../platform/errors/validation.js';
 import { renderFragment, renderPage } from '../../platform/web/layout.js';
 import { pageCtx } from '../../platform/web/pages.js';
 import { toAppError } from '../../platform/web/http-errors.js';
 import { attachment } from '../../platform/web/guards.js';
+import { readBack, readMultipart } from '../../platform/web/multipart.js';
+import { checkHuman, formStamp, STAMP_FIELD } from '../../platform/web/forms.js';
+import { LimitError, retryAfter } from '../../platform/ratelimit/index.js';
 import { getCatalog, localName } from '../catalog/index.js';
 import { listMapSignals, mapClusters, nearbySignals } from './cases.map.js';
 import { isSubscribed } from './cases.documents.js';
 import { STATUSES } from './cases.policy.js';
 import { MapQuery, PublicCase, SubmitCaseBody, SubmittedCase, type MapFilter } from './cases.schemas.js';
-import {
-  caseUrl,
-  findByToken,
-  findPublicByNumber,
-  photoVisible,
-  statusLabel,
-  submitCase,
-  type CaseView,
-  type Upload,
-} from './cases.service.js';
+import { caseUrl, statusLabel, submitCase, type Upload } from './cases.service.js';
+import { findPublicByNumber, type CaseView } from './cases.present.js';
+import { caseAccessOf } from './cases.guard.js';
 import { CasePage, ExtraFields, HomePage, ReceiptPage, SubmitPage, TrackNotFoundPage, type FormValues } from './cases.views.js';
 
 const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
@@ -57,39 +53,41 @@ function presentCase(view: CaseView, lang: 'bg' | 'en'): z.infer<typeof PublicCa
   };
 }
 
+/** Five photos of 10 MB (one more is reported as too many), the fields, and the form's framing. */
+const PHOTO_FORM_LIMITS = { fileSize: 10 * 1024 * 1024, files: 6, requestBytes: 52 * 1024 * 1024 };
+
+/** Fields of the signal and question forms that hold numbers (a select's id, the map's point). */
+const NUMERIC_FIELDS = new Set(['typeId', 'categoryId', 'lat', 'lon']);
+
 /** Reads a multipart form: its fields as strings (repeated names as lists), its photos, and upload problems. */
-async function readForm(req: FastifyRequest): Promise<{ values: FormValues; photos: Upload[]; issues: FieldIssue[] }> {
+async function readForm(req: FastifyRequest, dataDir: string): Promise<{ values: FormValues; photos: Upload[]; issues: FieldIssue[] }> {
   const values: FormValues = {};
   const photos: Upload[] = [];
   const issues: FieldIssue[] = [];
   if (!req.isMultipart()) {
     // A form posted url-encoded (a client without file support) still works, without photos.
-    const body = (req.body ?? {}) as Record<string, string | string[]>;
-    for (const [k, v] of Object.entries(body)) values[k] = v;
+    // A client may post JSON here: a number where the form has a number is read as typed; an object,
+    // a list of them, or a number where the form has text is a field error, never a 500.
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(body)) {
+      const numeric = NUMERIC_FIELDS.has(k) || k.startsWith('x_');
+      if (typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))) values[k] = v as string | string[];
+      else if (numeric && typeof v === 'number' && Number.isFinite(v)) values[k] = String(v);
+      else if (v !== undefined && v !== null) issues.push({ field: k.startsWith('x_') ? `extra.${k.slice(2)}` : k, code: NUMERIC_FIELDS.has(k) ? 'NOT_A_NUMBER' : 'NOT_TEXT' });
+    }
     return { values, photos, issues };
   }
-  try {
-    for await (const part of req.parts()) {
-      if (part.type === 'file') {
-        const data = await part.toBuffer();
-        // Browsers send an empty part when no file was chosen.
-        if (data.length === 0 && !part.filename) continue;
-        if (part.fieldname !== 'photos') continue;
-        const field = `photos[${photos.length + issues.length}]`;
-        // Keep reading after an oversized file, so the rest of what the person typed is not lost.
-        if (part.file.truncated) issues.push({ field, code: 'PHOTO_TOO_LARGE' });
-        else photos.push({ field, data });
-      } else {
-        const v = String(part.value);
-        const prev = values[part.fieldname];
-        values[part.fieldname] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-      }
-    }
-  } catch (err) {
-    const e = err as { code?: string };
-    if (e.code === 'FST_FILES_LIMIT') issues.push({ field: 'photos', code: 'TOO_MANY_PHOTOS' });
-    else throw new AppError('MULTIPART_BROKEN', { cause: err });
+  // Photos are streamed to disk while the form arrives and read back one at a time here.
+  const form = await readMultipart(req, dataDir, PHOTO_FORM_LIMITS);
+  Object.assign(values, form.fields);
+  for (const f of form.files) {
+    if (f.fieldname !== 'photos') continue;
+    const field = `photos[${photos.length + issues.length}]`;
+    // Keep reading after an oversized file, so the rest of what the person typed is not lost.
+    if (f.truncated) issues.push({ field, code: 'PHOTO_TOO_LARGE' });
+    else photos.push({ field, data: await readBack(f) });
   }
+  if (form.tooManyFiles) issues.push({ field: 'photos', code: 'TOO_MANY_PHOTOS' });
   return { values, photos, issues };
 }
 
@@ -97,7 +95,8 @@ async function readForm(req: FastifyRequest): Promise<{ values: FormValues; phot
 function formToInput(values: FormValues, kind: 'signal' | 'question', typeCategory: number | undefined, lang: 'bg' | 'en') {
   const one = (k: string) => {
     const v = values[k];
-    const s = (Array.isArray(v) ? v[0] : v)?.trim();
+    const x: unknown = Array.isArray(v) ? v[0] : v;
+    const s = typeof x === 'string' ? x.trim() : undefined;
     return s ? s : undefined;
   };
   const extra: Record<string, string | string[]> = {};
@@ -157,17 +156,23 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
       // CC-12: a registered user's details are filled in from the profile (and can still be edited).
       const u = req.user;
       if (u) Object.assign(values, { name: `${u.firstName} ${u.lastName}`.trim(), email: u.email, phone: u.phone ?? '', submitterAddress: u.address ?? '' });
-      return html(reply, renderPage(SubmitPage({ ctx: pageCtx(req), kind, catalog, values, issues: [], map: mapSettings })));
+      return html(reply, renderPage(SubmitPage({ ctx: pageCtx(req), kind, catalog, values, issues: [], map: mapSettings, stamp: formStamp(ctx.secret, ctx.now()) })));
     });
 
-    app.post(path, { schema: { hide: true }, bodyLimit: 52 * 1024 * 1024 }, async (req, reply) => {
+    app.post(path, { schema: { hide: true } }, async (req, reply) => {
       const catalog = await getCatalog(orm);
       let values: FormValues = {};
-      const rerender = (issues: FieldIssue[], status: number, formError?: ErrorCode) =>
+      // A form that comes back carries a new stamp (the one it was sent with is spent), except after
+      // the no-JavaScript "Continue" step, which submits nothing: its time counts from the first display.
+      const shownStamp = (v: FormValues) => {
+        const x = v[STAMP_FIELD];
+        return typeof x === 'string' && x.length <= 100 ? x : undefined;
+      };
+      const rerender = (issues: FieldIssue[], status: number, formError?: ErrorCode, stamp = formStamp(ctx.secret, ctx.now())) =>
         nearbyFor(values).then((nearby) =>
           html(
             reply.code(status),
-            renderPage(SubmitPage({ ctx: pageCtx(req), kind, catalog, values, issues, map: mapSettings, formError, nearby, formDetail: formError === 'ACCOUNT_SUSPENDED' ? (req.user?.suspendedReason ?? undefined) : undefined })),
+            renderPage(SubmitPage({ ctx: pageCtx(req), kind, catalog, values, issues, map: mapSettings, formError, nearby, stamp, formDetail: formError === 'ACCOUNT_SUSPENDED' ? (req.user?.suspendedReason ?? undefined) : undefined })),
           ),
         );
       // Without JavaScript the nearby signals appear when the form comes back (the "Continue" step or an error).
@@ -180,22 +185,28 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
         return nearbySignals(ctx.db.read, type.categoryId, lat, lon, req.lang, ctx.now());
       };
       try {
-        const form = await readForm(req);
+        const form = await readForm(req, ctx.config.dataDir);
         values = form.values;
         if (form.issues.length) throw new AppError('VALIDATION', { issues: form.issues });
         // The no-JavaScript "Continue" step: show the chosen type's extra fields, nothing is submitted.
-        if (values.step === 'type') return rerender([], 200);
+        if (values.step === 'type') return rerender([], 200, undefined, shownStamp(values));
+        const u = req.user;
+        if (u?.suspendedReason) throw new AppError('ACCOUNT_SUSPENDED');
+        // Bot protection as on registration (AC-2, issue 11) for anonymous submitters: a honeypot, a
+        // minimum fill time, single use. A signed-in person passed it when registering, and verified an email.
+        if (!u) await checkHuman(ctx.db.orm, values, ctx.secret, ctx.now(), ctx.config.formMinSeconds);
         const type = catalog.type(Number(values.typeId));
         const input = parseOrThrow(SubmitCaseBody, formToInput(values, kind, type?.categoryId, req.lang));
-        if (req.user?.suspendedReason) throw new AppError('ACCOUNT_SUSPENDED');
-        const done = await submitCase(ctx, input, form.photos, 'web', req.user?.id ?? null);
+        const done = await submitCase(ctx, input, form.photos, 'web', u?.id ?? null, { ip: req.ip, verifiedEmail: u?.emailVerified ? u.email : null });
         return reply.redirect(`/p/${done.token}?new=1`, 303);
       } catch (err) {
         const e = toAppError(err);
         if (e.code === 'INTERNAL') throw err;
+        if (e instanceof LimitError) reply.header('Retry-After', String(e.retryAfterSeconds));
         // The type alone decides the category in the form; one message for both is enough.
         const issues = e.issues.some((i) => i.field === 'typeId') ? e.issues.filter((i) => i.field !== 'categoryId') : e.issues;
-        return rerender(issues, e.status, issues.length ? undefined : e.code);
+        // A form sent too fast keeps its (unspent) stamp: the wait counts from when it was first shown.
+        return rerender(issues, e.status, issues.length ? undefined : e.code, e.code === 'FORM_TOO_FAST' ? shownStamp(values) : undefined);
       }
     });
   }
@@ -214,20 +225,19 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
     return html(reply.code(404), renderPage(TrackNotFoundPage({ ctx: pageCtx(req), number })));
   });
 
-  app.get('/cases/:number', { schema: { hide: true } }, async (req, reply) => {
-    const { number } = req.params as { number: string };
-    const view = await findPublicByNumber(orm, number);
-    if (!view) return html(reply.code(404), renderPage(TrackNotFoundPage({ ctx: pageCtx(req), number })));
+  // Every route below is under a guarded prefix (cases.guard.ts): the case arrives as its audience receives it.
+  app.get('/cases/:number', { schema: { hide: true }, config: { caseOptional: true } }, async (req, reply) => {
+    const access = req.caseAccess;
+    if (!access?.view) return html(reply.code(404), renderPage(TrackNotFoundPage({ ctx: pageCtx(req), number: (req.params as { number: string }).number })));
+    const view = access.view;
     const subscription = !req.user ? 'anonymous' : (await isSubscribed(orm, req.user.id, view.id)) ? 'subscribed' : 'none';
     return html(reply, renderPage(CasePage({ ctx: pageCtx(req), view, subscription })));
   });
 
-  // Files staff attached to a public answer (CC-10), served only while the case is public.
+  // Files of a public answer (CC-10), served only while the case and the answer are public.
   app.get('/cases/:number/files/:id', { schema: { hide: true } }, async (req, reply) => {
-    const { number, id } = req.params as { number: string; id: string };
-    const view = await findPublicByNumber(orm, number);
-    const doc = view?.documents.find((d) => d.id === id);
-    const data = doc ? await ctx.files.get(`documents/${id}`) : null;
+    const doc = caseAccessOf(req).view?.documents.find((d) => d.id === (req.params as { id: string }).id);
+    const data = doc ? await ctx.files.get(`documents/${doc.id}`) : null;
     if (!doc || !data) throw new AppError('NOT_FOUND');
     return reply
       .type(doc.mime)
@@ -237,8 +247,7 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
 
   app.get('/p/:token', { schema: { hide: true } }, async (req, reply) => {
     const { token } = req.params as { token: string };
-    const view = await findByToken(orm, token);
-    if (!view) throw new AppError('NOT_FOUND');
+    const view = caseAccessOf(req).view!;
     // The token is the key to personal data: keep it out of other sites' logs.
     reply.header('Referrer-Policy', 'no-referrer').header('Cache-Control', 'private, no-store');
     const justRegistered = (req.query as { new?: string }).new === '1';
@@ -246,28 +255,27 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
   });
 
   app.get('/p/:token/receipt', { schema: { hide: true } }, async (req, reply) => {
-    const view = await findByToken(orm, (req.params as { token: string }).token);
-    if (!view) throw new AppError('NOT_FOUND');
+    const view = caseAccessOf(req).view!;
     reply.header('Referrer-Policy', 'no-referrer').header('Cache-Control', 'private, no-store');
     return html(reply, renderPage(ReceiptPage({ ctx: pageCtx(req), view })));
   });
 
-  const sendPhoto = async (reply: FastifyReply, id: string, size: string) => {
+  // A photo hidden by staff (CC-17) must stop being served soon everywhere: shared caches keep a
+  // public photo a minute at most, and revalidate after it; personal ones are never stored.
+  const sendPhoto = async (reply: FastifyReply, id: string, size: string, cache: string) => {
     if (size !== 'large.jpg' && size !== 'thumb.jpg') throw new AppError('NOT_FOUND');
     const data = await ctx.files.get(`photos/${id}/${size}`);
     if (!data) throw new AppError('NOT_FOUND');
-    return reply.type('image/jpeg').header('Cache-Control', 'public, max-age=3600').send(data);
+    return reply.type('image/jpeg').header('Cache-Control', cache).send(data);
   };
   app.get('/photos/:id/:size', { schema: { hide: true } }, async (req, reply) => {
     const { id, size } = req.params as { id: string; size: string };
-    if (!(await photoVisible(orm, id))) throw new AppError('NOT_FOUND');
-    return sendPhoto(reply, id, size);
+    return sendPhoto(reply, id, size, 'public, max-age=60, must-revalidate');
   });
   app.get('/p/:token/photos/:id/:size', { schema: { hide: true } }, async (req, reply) => {
-    const { token, id, size } = req.params as { token: string; id: string; size: string };
-    const view = await findByToken(orm, token);
-    if (!view || !view.photos.some((p) => p.id === id)) throw new AppError('NOT_FOUND');
-    return sendPhoto(reply.header('Referrer-Policy', 'no-referrer'), id, size);
+    const { id, size } = req.params as { id: string; size: string };
+    if (!caseAccessOf(req).view!.photos.some((p) => p.id === id)) throw new AppError('NOT_FOUND');
+    return sendPhoto(reply.header('Referrer-Policy', 'no-referrer'), id, size, 'private, no-store');
   });
 
   // ------------------------------------------------------------ JSON API
@@ -339,14 +347,19 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
     {
       schema: {
         summary: 'Submit a signal or a question',
-        description: 'Registers the document and answers its registration number. Photos are accepted through the web form; the API takes JSON.',
+        description:
+          'Registers the document and answers its registration number. Photos are accepted through the web form; the API takes JSON. ' +
+          'Limits: 40 signals and questions per hour from one client address (web forms included), and 5 confirmation emails per hour to one email address ' +
+          'that is not the signed-in caller\'s own verified one; past either the answer is 429 with Retry-After, and nothing is registered.',
         tags: ['cases'],
         body: SubmitCaseBody,
-        response: { 201: SubmittedCase, 400: ErrorSchema },
+        response: { 201: SubmittedCase, 400: ErrorSchema, 429: ErrorSchema },
       },
     },
     async (req, reply) => {
-      const done = await submitCase(ctx, req.body, [], 'api');
+      // Per-address and per-recipient limits (issue 11); a signed-in caller's own verified email is not limited.
+      const u = req.user;
+      const done = await submitCase(ctx, req.body, [], 'api', null, { ip: req.ip, verifiedEmail: u?.emailVerified ? u.email : null }).catch(retryAfter(reply));
       return reply.code(201).send({
         number: done.number,
         registeredAt: done.registeredAt.toISOString(),
@@ -368,11 +381,7 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
         response: { 200: PublicCase, 404: ErrorSchema },
       },
     },
-    async (req) => {
-      const view = await findPublicByNumber(orm, req.params.number);
-      if (!view) throw new AppError('CASE_NOT_FOUND');
-      return presentCase(view, req.query.lang ?? req.lang);
-    },
+    async (req) => presentCase(caseAccessOf(req).view!, req.query.lang ?? req.lang),
   );
 
   app.get(
@@ -382,9 +391,9 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
         summary: 'Public signals of the same category within 50 m from the last 30 days ("maybe already reported")',
         tags: ['map'],
         querystring: z.object({
-          typeId: z.coerce.number().int().positive().describe('The type being reported; its category is compared'),
-          lat: z.coerce.number().min(-90).max(90),
-          lon: z.coerce.number().min(-180).max(180),
+          typeId: int({ min: 1, max: ID_MAX }).describe('The type being reported; its category is compared'),
+          lat: number({ min: -90, max: 90 }),
+          lon: number({ min: -180, max: 180 }),
           ...LangQuery.shape,
         }),
       },
@@ -438,8 +447,8 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
         summary: 'The map’s selection as a paginated list, newest first',
         tags: ['map'],
         querystring: MapQuery.omit({ bbox: true, zoom: true }).extend({
-          page: z.coerce.number().int().min(1).max(10_000).default(1),
-          pageSize: z.coerce.number().int().min(1).max(100).default(20),
+          page: int({ min: 1, max: 10_000 }).default(1),
+          pageSize: int({ min: 1, max: 100 }).default(20),
           ...LangQuery.shape,
         }),
       },

@@ -1,24 +1,23 @@
 import { z } from 'zod';
+import { ID_MAX, int, optionalInt, optionalNumber, optionalText, text } from '../../platform/errors/validation.js';
 import { STATUS_CODES } from './cases.policy.js';
-
-const optionalText = (max: number) => z.string().trim().max(max).optional();
 
 /** What a citizen submits: a signal (with a place) or a question (CC-1, CC-2). */
 export const SubmitCaseBody = z.object({
   kind: z.enum(['signal', 'question']).default('signal').describe('signal: a problem at a place; question: an information request'),
-  categoryId: z.coerce.number().int().positive().describe('Category id from GET /api/v1/catalog'),
-  typeId: z.coerce.number().int().positive().describe('Type id; must belong to the category'),
-  description: z.string().trim().min(1).max(4000).describe('What is wrong, up to 4,000 characters'),
-  address: optionalText(300).describe('Street address or a landmark'),
-  lat: z.coerce.number().min(-90).max(90).optional().describe('Latitude, WGS84'),
-  lon: z.coerce.number().min(-180).max(180).optional().describe('Longitude, WGS84'),
+  categoryId: int({ min: 1, max: ID_MAX }).describe('Category id from GET /api/v1/catalog'),
+  typeId: int({ min: 1, max: ID_MAX }).describe('Type id; must belong to the category'),
+  description: text({ max: 4000, multiline: true }).describe('What is wrong, up to 4,000 characters'),
+  address: optionalText({ max: 300 }).describe('Street address or a landmark'),
+  lat: optionalNumber({ min: -90, max: 90 }).describe('Latitude, WGS84'),
+  lon: optionalNumber({ min: -180, max: 180 }).describe('Longitude, WGS84'),
   districtCode: z.string().regex(/^\d{2}$/).optional().describe('District number "01".."24" when no point is given'),
   extra: z
     .record(z.string(), z.union([z.string(), z.array(z.string()), z.number(), z.boolean()]))
     .optional()
     .describe("Answers to the type's extra fields, by field code"),
-  name: optionalText(200).describe('Submitter name (optional; none and no contact = anonymous)'),
-  submitterAddress: optionalText(300).describe('Submitter postal address (optional)'),
+  name: optionalText({ max: 200 }).describe('Submitter name (optional; none and no contact = anonymous)'),
+  submitterAddress: optionalText({ max: 300 }).describe('Submitter postal address (optional)'),
   phone: z.string().trim().max(40).regex(/^[+0-9 ()/-]{5,40}$/).optional().describe('Submitter phone (optional)'),
   email: z.email().max(254).optional().describe('Email for notifications and the private link (optional)'),
   lang: z.enum(['bg', 'en']).default('bg').describe('Language of the emails'),
@@ -69,8 +68,8 @@ export const MapQuery = z.object({
     .regex(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/)
     .optional()
     .describe('west,south,east,north in degrees; default: all of Sofia'),
-  zoom: z.coerce.number().int().min(0).max(22).default(12),
-  category: z.coerce.number().int().positive().optional(),
+  zoom: int({ min: 0, max: 22 }).default(12),
+  category: optionalInt({ min: 1, max: ID_MAX }),
   status: z.enum(STATUS_CODES as [string, ...string[]]).optional(),
   district: z.string().regex(/^\d{2}$/).optional(),
 });

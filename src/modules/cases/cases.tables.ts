@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { caseTypes, categories, organisations, units } from '../catalog/catalog.tables.js';
 import { districts, neighbourhoods } from '../../platform/geo/geo.tables.js';
 import { pointColumn } from '../../platform/db/types.js';
@@ -95,7 +95,15 @@ export const cases = pgTable(
   ],
 );
 
-/** Append-only history of a case; `isPublic` rows form the public history. */
+/**
+ * Who may read a history entry: `public` entries reach everyone who may see the case (for a
+ * private document: its author and the handling unit), `internal` ones only staff. Which
+ * audience receives which is decided in cases.audience.ts.
+ */
+export const EVENT_VISIBILITIES = ['public', 'internal'] as const;
+export type EventVisibility = (typeof EVENT_VISIBILITIES)[number];
+
+/** Append-only history of a case; its `visibility` says who may read an entry. */
 export const caseEvents = pgTable(
   'case_events',
   {
@@ -108,13 +116,16 @@ export const caseEvents = pgTable(
     statusFrom: text('status_from'),
     statusTo: text('status_to'),
     text: text('text'),
-    isPublic: boolean('is_public').notNull().default(true),
+    visibility: text('visibility').$type<EventVisibility>().notNull(),
     /** Who acted, as the public may see it: a unit or organisation, never a staff member's name. */
     actorLabel: text('actor_label'),
     /** The staff member who acted (internal; the audit log has the details). */
     actorId: text('actor_id'),
   },
-  (t) => [index('case_events_case_idx').on(t.caseId, t.at)],
+  (t) => [
+    index('case_events_case_idx').on(t.caseId, t.at),
+    check('case_events_visibility_ck', sql`${t.visibility} IN ('public', 'internal')`),
+  ],
 );
 
 /** Files attached to a case: photos now, documents later. Ids are random so URLs are unguessable. */

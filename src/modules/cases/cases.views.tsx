@@ -2,14 +2,15 @@ import type { VNode } from 'preact';
 import { errorMessage, type ErrorCode, type FieldIssue } from '../../platform/errors/index.js';
 import { formatDate, formatDateTime, translator, type T } from '../../platform/i18n/index.js';
 import { Layout, type PageCtx } from '../../platform/web/layout.js';
-import { Field } from '../../platform/web/form.js';
+import { Field, HumanCheck, CsrfField, csrfAction } from '../../platform/web/form.js';
 import { DISTRICT_NAMES } from '../../platform/geo/index.js';
 import type { Catalog, CatalogType, ExtraField } from '../catalog/index.js';
 import { localName } from '../catalog/index.js';
 import { formatExtra } from './cases.extra.js';
 import type { NearbySignal, SignalListRow } from './cases.map.js';
 import { STATUSES, STATUS_CODES, type CaseKind } from './cases.policy.js';
-import { caseUrl, statusLabel, type CaseView } from './cases.service.js';
+import { caseUrl, statusLabel } from './cases.service.js';
+import type { CaseView } from './cases.present.js';
 
 /** Map settings the pages pass to the enhancement scripts. */
 export interface MapSettings {
@@ -229,6 +230,8 @@ interface SubmitProps {
   formDetail?: string;
   /** Public signals of the same category within 50 m (duplicates). */
   nearby?: NearbySignal[];
+  /** The signed time the form was shown (bot protection, with the honeypot). */
+  stamp: string;
 }
 
 function fieldId(field: string): string {
@@ -238,7 +241,7 @@ function fieldId(field: string): string {
 }
 
 /** The signal or question form; works without JavaScript, enhanced with the map (CC-1, CC-2). */
-export function SubmitPage({ ctx, kind, catalog, values, issues, map, formError, formDetail, nearby }: SubmitProps): VNode {
+export function SubmitPage({ ctx, kind, catalog, values, issues, map, formError, formDetail, nearby, stamp }: SubmitProps): VNode {
   const t = translator(ctx.lang);
   const v = (k: string) => {
     const x = values[k];
@@ -273,15 +276,17 @@ export function SubmitPage({ ctx, kind, catalog, values, issues, map, formError,
             {allIssues.map((i) => (
               <li>
                 <a href={`#${fieldId(i.field)}`}>
-                  {fieldLabel(i.field, t, ctx.lang, type)}: {errorMessage(i.code, ctx.lang)}
+                  {fieldLabel(i.field, t, ctx.lang, type)}: {errorMessage(i.code, ctx.lang, i.params)}
                 </a>
               </li>
             ))}
           </ul>
         </div>
       )}
-      <form id="submit-form" method="post" action={action} enctype="multipart/form-data" novalidate={false}>
+      <form id="submit-form" method="post" action={csrfAction(ctx, action)} enctype="multipart/form-data" novalidate={false}>
+        <CsrfField ctx={ctx} />
         <input type="hidden" name="lang" value={v('lang') || ctx.lang} />
+        <HumanCheck stamp={stamp} label={t('form.honeypot')} />
         <fieldset>
           <legend>{t('form.what')}</legend>
           <Field id="type" label={`${t('form.type')} *`} error={err('typeId') ?? err('categoryId')} lang={ctx.lang}>
@@ -317,7 +322,7 @@ export function SubmitPage({ ctx, kind, catalog, values, issues, map, formError,
             <p class="hint" id="place-hint">
               {t('form.placeHint')}
             </p>
-            {err('location') && <p class="field-error">{errorMessage(err('location')!.code, ctx.lang)}</p>}
+            {err('location') && <p class="field-error">{errorMessage(err('location')!.code, ctx.lang, err('location')!.params)}</p>}
             <div id="place-map" class="map small" data-tiles={map.tileUrl} data-attribution={map.attribution} data-lang={ctx.lang}></div>
             <button type="button" id="locate-me" hidden class="secondary">
               {t('form.myLocation')}
@@ -429,7 +434,7 @@ function ExtraInput({ f, ctx, value, error }: { f: ExtraField; ctx: PageCtx; val
   const many = Array.isArray(value) ? value : value ? [value] : [];
   const errorEl = error && (
     <span class="field-error" id={`${id}-error`}>
-      {errorMessage(error.code, ctx.lang)}
+      {errorMessage(error.code, ctx.lang, error.params)}
     </span>
   );
   if (f.datatype === 'single' || f.datatype === 'multi' || f.datatype === 'bool') {
@@ -495,6 +500,7 @@ export function CasePage({ ctx, view, privateToken, justRegistered, subscription
             </a>
           ) : (
             <form method="post" action={subPath}>
+              <CsrfField ctx={ctx} />
               <input type="hidden" name="action" value={subscription === 'subscribed' ? 'unsubscribe' : 'subscribe'} />
               <button type="submit" aria-pressed={subscription === 'subscribed' ? 'true' : 'false'}>
                 {subscription === 'subscribed' ? t('sub.unsubscribe') : t('sub.subscribe')}

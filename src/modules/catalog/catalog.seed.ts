@@ -38,16 +38,16 @@ const EXTRA_FIELDS: Record<string, ExtraField[]> = {
   'Дупки, пропадане или издигане на настилката на пътното платно или тротоара': [
     { code: 'surface', datatype: 'single', required: true, labelBg: 'Къде е повредата', labelEn: 'Where is the damage',
       options: [ { key: 'road', bg: 'Пътно платно', en: 'Road surface' }, { key: 'pavement', bg: 'Тротоар', en: 'Pavement' }, { key: 'both', bg: 'И двете', en: 'Both' } ] },
-    { code: 'size_cm', datatype: 'number', required: false, labelBg: 'Приблизителен размер (см)', labelEn: 'Approximate size (cm)' },
+    { code: 'size_cm', datatype: 'number', required: false, min: 1, max: 10_000, labelBg: 'Приблизителен размер (см)', labelEn: 'Approximate size (cm)' },
     { code: 'dangerous', datatype: 'bool', required: false, labelBg: 'Опасно за пешеходци или превозни средства', labelEn: 'Dangerous for pedestrians or vehicles' },
   ],
   'Неработещи единични лампи от уличното осветление': [
     { code: 'pole_number', datatype: 'text', required: false, labelBg: 'Номер на стълба (ако е видим)', labelEn: 'Pole number (if visible)' },
-    { code: 'lamps', datatype: 'number', required: true, labelBg: 'Брой неработещи лампи', labelEn: 'Number of lamps not working' },
+    { code: 'lamps', datatype: 'number', required: true, min: 1, max: 1000, labelBg: 'Брой неработещи лампи', labelEn: 'Number of lamps not working' },
   ],
   'Неправилно паркирали автомобили в зелени площи.': [
     { code: 'plate', datatype: 'text', required: false, labelBg: 'Регистрационен номер', labelEn: 'Registration plate' },
-    { code: 'seen_on', datatype: 'date', required: true, labelBg: 'Дата на нарушението', labelEn: 'Date of the offence' },
+    { code: 'seen_on', datatype: 'date', required: true, past: true, labelBg: 'Дата на нарушението', labelEn: 'Date of the offence' },
   ],
   'Подмяна на съдове за отпадъци': [
     { code: 'containers', datatype: 'multi', required: true, labelBg: 'Какви съдове', labelEn: 'Which containers',
@@ -57,8 +57,8 @@ const EXTRA_FIELDS: Record<string, ExtraField[]> = {
     { code: 'blocks_road', datatype: 'bool', required: false, labelBg: 'Препречва пътя или тротоара', labelEn: 'Blocks the road or pavement' },
   ],
   'Ухапвания/нападения от кучета': [
-    { code: 'happened_on', datatype: 'date', required: true, labelBg: 'Дата на случая', labelEn: 'Date of the incident' },
-    { code: 'dogs', datatype: 'number', required: false, labelBg: 'Брой кучета', labelEn: 'Number of dogs' },
+    { code: 'happened_on', datatype: 'date', required: true, past: true, labelBg: 'Дата на случая', labelEn: 'Date of the incident' },
+    { code: 'dogs', datatype: 'number', required: false, min: 1, max: 100, labelBg: 'Брой кучета', labelEn: 'Number of dogs' },
   ],
 };
 

@@ -11,6 +11,11 @@ export interface ExtraField {
   hintBg?: string;
   hintEn?: string;
   options?: { key: string; bg: string; en: string }[];
+  /** A number field's bounds (issue 11); without them 0 … 1,000,000 (cases.extra.ts). */
+  min?: number;
+  max?: number;
+  /** A date field for a day something happened or was seen: not after today. */
+  past?: boolean;
 }
 
 /** Bodies that receive documents: the Municipality, district administrations, utilities … */

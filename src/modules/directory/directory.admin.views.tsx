@@ -1,6 +1,6 @@
 import type { ComponentChildren, VNode } from 'preact';
 import type { ErrorCode, FieldIssue, Lang } from '../../platform/errors/index.js';
-import { ErrorSummary, Field } from '../../platform/web/form.js';
+import { ErrorSummary, Field, CsrfField } from '../../platform/web/form.js';
 import { Layout, type PageCtx } from '../../platform/web/layout.js';
 import { LIMITS, RADIUS, TRANSFER_KINDS } from './directory.schemas.js';
 import type { Announcement, DirectoryService } from './directory.service.js';
@@ -222,6 +222,7 @@ function Errors({ lang, form }: { lang: Lang; form: FormState }): VNode | null {
 function ActionButton({ action, label, aria, hint }: { action: string; label: string; aria?: string; hint?: string }): VNode {
   return (
     <form method="post" action={action} class="inline-action">
+      <CsrfField />
       {hint && <p class="hint">{hint}</p>}
       <button type="submit" class="secondary" aria-label={aria}>
         {label}
@@ -369,6 +370,7 @@ export function UnitEditPage({ ctx, unit, form }: { ctx: PageCtx; unit: { code: 
         <h1>{name}</h1>
         <Errors lang={l} form={form} />
         <form method="post" action={`/admin/directory/units/${encodeURIComponent(unit.code)}`}>
+          <CsrfField ctx={ctx} />
           <TextArea lang={l} name="functionsBg" form={form} max={LIMITS.functions} rows={5} />
           <TextArea lang={l} name="functionsEn" form={form} max={LIMITS.functions} rows={5} />
           <Input lang={l} name="address" form={form} max={LIMITS.address} />
@@ -400,6 +402,7 @@ export function OrganisationFormPage({ ctx, org, form }: { ctx: PageCtx; org: { 
         <h1>{title}</h1>
         <Errors lang={l} form={form} />
         <form method="post" action={org ? `/admin/directory/organisations/${org.id}` : '/admin/directory/organisations/new'}>
+          <CsrfField ctx={ctx} />
           <Input lang={l} name="nameBg" form={form} max={LIMITS.name} required />
           <Input lang={l} name="nameEn" form={form} max={LIMITS.name} required />
           <Field id="kind" label={`${a(l, 'kind')} *`} error={form.issues.find((i) => i.field === 'kind')} lang={l}>
@@ -453,6 +456,7 @@ export function ServiceFormPage(props: { ctx: PageCtx; service: DirectoryService
         )}
         <Errors lang={l} form={form} />
         <form method="post" action={service ? `/admin/directory/services/${encodeURIComponent(service.code)}` : '/admin/directory/services/new'}>
+          <CsrfField ctx={ctx} />
           {!service && <Input lang={l} name="code" form={form} max={40} hint="codeHint" required />}
           <Input lang={l} name="nameBg" form={form} max={LIMITS.name} required />
           <Input lang={l} name="nameEn" form={form} max={LIMITS.name} required />
@@ -563,6 +567,7 @@ export function AnnouncementFormPage(props: { ctx: PageCtx; announcement: Announ
         <h1>{title}</h1>
         <Errors lang={l} form={form} />
         <form method="post" action={announcement ? `/admin/announcements/${announcement.id}` : '/admin/announcements/new'}>
+          <CsrfField ctx={ctx} />
           <Input lang={l} name="titleBg" form={form} max={LIMITS.title} required />
           <Input lang={l} name="titleEn" form={form} max={LIMITS.title} required />
           <TextArea lang={l} name="textBg" form={form} max={LIMITS.text} required rows={6} />

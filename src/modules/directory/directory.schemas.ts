@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AppError, type ErrorCode, type FieldIssue } from '../../platform/errors/index.js';
-import { codeOfZodIssue } from '../../platform/errors/validation.js';
+import { AppError, type FieldIssue } from '../../platform/errors/index.js';
+import { optionalText, text, toNumber, zodIssues } from '../../platform/errors/validation.js';
 import { sofiaLocalToDate } from './directory.time.js';
 
 /** Longest texts a form accepts; the views show them as maxlength too. */
@@ -27,8 +27,10 @@ export const SOFIA_BOX = { latMin: 42.4, latMax: 43.0, lonMin: 23.0, lonMax: 23.
 export const RADIUS = { min: 10, max: 20000 } as const;
 
 const str = (v: unknown) => (v === undefined || v === null ? '' : v);
-const required = (max: number) => z.preprocess(str, z.string().trim().min(1).max(max));
-const optional = (max: number) => z.preprocess(str, z.string().trim().max(max)).transform((s) => (s === '' ? null : s));
+/** Longer texts keep their line breaks; names, titles, addresses and hours are one line. */
+const MULTILINE = new Set<number>([LIMITS.functions, LIMITS.serviceText, LIMITS.text]);
+const required = (max: number) => text({ max, multiline: MULTILINE.has(max) });
+const optional = (max: number) => optionalText({ max, multiline: MULTILINE.has(max) }).transform((s) => s ?? null);
 const phone = z
   .preprocess(str, z.string().trim().max(LIMITS.phone).regex(/^$|^[+0-9 ()/-]{3,40}$/))
   .transform((s) => (s === '' ? null : s));
@@ -37,13 +39,10 @@ const email = z
   .refine((s) => s === '' || z.email().safeParse(s).success, { params: { code: 'EMAIL_INVALID' } })
   .transform((s) => (s === '' ? null : s));
 
-/** A number typed into a form: comma or point decimals; empty is absent. */
-const formNumber = z.preprocess((v) => {
-  if (v === undefined || v === null) return undefined;
-  const s = String(v).trim();
-  if (s === '') return undefined;
-  return /^-?\d+(?:[.,]\d+)?$/.test(s) ? Number(s.replace(',', '.')) : s;
-}, z.number().optional());
+/** A number typed into a form: comma or point decimals; empty is absent; true, [] or "1e3" are not numbers. */
+const formNumber = z.preprocess(toNumber, z.number().optional());
+/** Out of its range, a number's message says the range. */
+const range = (min: number, max: number) => ({ params: { code: 'NUMBER_OUT_OF_RANGE' as const, min, max } });
 
 /** A Sofia wall-clock time from a datetime-local input. */
 const sofiaTime = z.preprocess((v) => {
@@ -73,7 +72,7 @@ export const OrganisationBody = z.object({
   hours: optional(LIMITS.hours),
   functionsBg: optional(LIMITS.functions),
   functionsEn: optional(LIMITS.functions),
-  sort: formNumber.pipe(z.number().int().min(0).max(9999).optional()).transform((n) => n ?? 0),
+  sort: formNumber.pipe(z.number().int().optional()).refine((n) => n === undefined || (n >= 0 && n <= 9999), range(0, 9999)).transform((n) => n ?? 0),
 });
 export type OrganisationInput = z.infer<typeof OrganisationBody>;
 
@@ -108,16 +107,14 @@ const AnnouncementFields = z.object({
   endsAt: sofiaTime,
   lat: formNumber.refine((n) => n === undefined || (n >= SOFIA_BOX.latMin && n <= SOFIA_BOX.latMax), { params: { code: 'OUTSIDE_SOFIA' } }),
   lon: formNumber.refine((n) => n === undefined || (n >= SOFIA_BOX.lonMin && n <= SOFIA_BOX.lonMax), { params: { code: 'OUTSIDE_SOFIA' } }),
-  radiusM: formNumber.refine((n) => n === undefined || (Number.isInteger(n) && n >= RADIUS.min && n <= RADIUS.max)),
+  radiusM: formNumber.pipe(z.number().int().optional()).refine((n) => n === undefined || (n >= RADIUS.min && n <= RADIUS.max), range(RADIUS.min, RADIUS.max)),
   unitCode: optional(40),
 });
 export type AnnouncementInput = z.infer<typeof AnnouncementFields>;
 
+/** Custom checks carry their own code (and range) in their params; the shared mapping reads them. */
 function issuesOf(error: z.ZodError, input: unknown): FieldIssue[] {
-  return error.issues.map((i) => {
-    const params = i.code === 'custom' ? (i as { params?: { code?: ErrorCode } }).params : undefined;
-    return { field: i.path.map(String).join('.') || 'body', code: params?.code ?? codeOfZodIssue(i, input) };
-  });
+  return zodIssues(error.issues, input);
 }
 
 /** Parses a form with a schema, or throws VALIDATION naming every bad field (custom checks carry their own code). */

@@ -281,7 +281,7 @@ describe('bad input is refused, naming the field', () => {
     const far = await post(app, '/admin/announcements/new', announcementForm({ lat: '42.1354', lon: '24.7453' }), { cookie: admin.cookie });
     expect(far.body).toContain('извън територията на Столична община');
     const long = await post(app, '/admin/announcements/new', announcementForm({ textBg: 'т'.repeat(2001) }), { cookie: admin.cookie });
-    expect(long.body).toContain('Текстът е твърде дълъг.');
+    expect(long.body).toContain('Текстът е твърде дълъг: най-много 2000 знака.');
     expect(await counts()).toEqual(before);
   });
 });

@@ -2,9 +2,10 @@ import { and, asc, desc, eq, gt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.js';
 import type { Orm } from '../../platform/db/index.js';
 import { AppError, type FieldIssue, type Lang } from '../../platform/errors/index.js';
+import { dayProblem } from '../../platform/errors/validation.js';
 import { districts } from '../../platform/geo/index.js';
 import { caseTypes, categories } from '../catalog/catalog.tables.js';
-import { caseUrl, cases, isStatus, statusLabel, STATUSES, type CaseStatus } from '../cases/index.js';
+import { caseUrl, cases, isStatus, publicCases, statusLabel, STATUSES, type CaseStatus } from '../cases/index.js';
 import { escapeXml } from './open311.xml.js';
 
 /** The map's filters with a period: what exports and feeds select from the public signals. */
@@ -22,13 +23,6 @@ export const EXPORT_BATCH = 2000;
 /** Entries in a feed. */
 export const FEED_SIZE = 50;
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-function validDay(s: string): boolean {
-  if (!DAY.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
 
 /** Reads the filters from a query; an empty parameter is an absent one; every bad one is named. */
 export async function parseSignalFilter(orm: Orm, q: Record<string, unknown>): Promise<SignalFilter> {
@@ -67,11 +61,14 @@ export async function parseSignalFilter(orm: Orm, q: Record<string, unknown>): P
     if (d) f.district = d;
     else issues.push({ field: 'district', code: 'NOT_IN_LIST' });
   }
+  // A real calendar day in 1900–2100, checked before any query: PostgreSQL refuses year 0, and a
+  // failing query after the first bytes were sent cut the answer short behind a 200.
   for (const k of ['from', 'to'] as const) {
     const v = one(k);
     if (v === undefined) continue;
-    if (validDay(v)) f[k] = v;
-    else issues.push({ field: k, code: 'NOT_A_DATE' });
+    const problem = dayProblem(v);
+    if (problem) issues.push({ field: k, ...problem });
+    else f[k] = v;
   }
   if (issues.length) throw new AppError('VALIDATION', { issues });
   return f;
@@ -79,15 +76,17 @@ export async function parseSignalFilter(orm: Orm, q: Record<string, unknown>): P
 
 /** The public, visible signals a filter selects. */
 function whereOf(f: SignalFilter): SQL {
-  const parts: SQL[] = [eq(cases.kind, 'signal'), eq(cases.isPublic, true), eq(cases.hidden, false)];
+  // A public output: only what the public may see (cases.audience.ts).
+  const parts: SQL[] = [eq(cases.kind, 'signal'), publicCases()];
   // The same conditions as the map's partial GiST index, so an area uses it.
   if (f.bbox) parts.push(sql`${cases.location} IS NOT NULL AND ${cases.location} && ST_MakeEnvelope(${f.bbox[0]}, ${f.bbox[1]}, ${f.bbox[2]}, ${f.bbox[3]}, 4326)`);
   if (f.category) parts.push(eq(cases.categoryId, f.category));
   if (f.status) parts.push(eq(cases.status, f.status));
   if (f.district) parts.push(eq(cases.districtId, f.district.id));
-  // Days are Sofia's calendar days.
-  if (f.from) parts.push(sql`${cases.registeredAt} >= (${f.from}::date AT TIME ZONE 'Europe/Sofia')`);
-  if (f.to) parts.push(sql`${cases.registeredAt} < ((${f.to}::date + 1) AT TIME ZONE 'Europe/Sofia')`);
+  // Days are Sofia's calendar days. A date AT TIME ZONE would first become a timestamptz in the
+  // session's zone; as a plain timestamp it is read as Sofia's wall clock, whatever TimeZone is set.
+  if (f.from) parts.push(sql`${cases.registeredAt} >= (${f.from}::date::timestamp AT TIME ZONE 'Europe/Sofia')`);
+  if (f.to) parts.push(sql`${cases.registeredAt} < ((${f.to}::date + 1)::timestamp AT TIME ZONE 'Europe/Sofia')`);
   return and(...parts)!;
 }
 

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorMessage, type AppError, type FieldIssue, type Lang } from '../../platform/errors/index.js';
 import { toAppError } from '../../platform/web/http-errors.js';
 import { toXml } from './open311.xml.js';
+import { errorForLog } from '../../platform/web/logging.js';
 
 /** The format an Open311 URL asks for: its extension, JSON unless it is .xml. */
 export function formatOf(req: FastifyRequest): 'json' | 'xml' {
@@ -58,7 +59,7 @@ const SPECIFIC: Record<string, Words> = {
 
 function describe(issue: FieldIssue, lang: Lang): string {
   const own = SPECIFIC[`${issue.field}:${issue.code}`];
-  return own ? own[lang] : `${open311Field(issue.field)}: ${errorMessage(issue.code, lang)}`;
+  return own ? own[lang] : `${open311Field(issue.field)}: ${errorMessage(issue.code, lang, issue.params)}`;
 }
 
 /** Open311's error list for an error: one entry per field problem, each with the HTTP status as its code. */
@@ -70,6 +71,7 @@ export function open311Errors(err: AppError, lang: Lang): { code: number; descri
 /** The error presenter of the Open311 endpoints: the spec's `errors` in the asked format. */
 export function presentOpen311Error(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const e = toAppError(err, req);
-  if (e.code === 'INTERNAL') req.log.error({ err }, 'unhandled error');
+  // The error's class, code and stack, never its values: SQL parameters hold personal data.
+  if (e.code === 'INTERNAL') req.log.error({ err: errorForLog(err) }, 'unhandled error');
   return sendOpen311(reply.code(e.status), formatOf(req), 'errors', open311Errors(e as AppError, req.lang ?? 'bg'));
 }

@@ -7,14 +7,16 @@ import type { Ctx } from '../../platform/context.js';
 import { AppError } from '../../platform/errors/index.js';
 import { formFields, requireRole } from '../../platform/web/guards.js';
 import { toAppError } from '../../platform/web/http-errors.js';
+import { readBack, readMultipart } from '../../platform/web/multipart.js';
 import { renderPage } from '../../platform/web/layout.js';
 import { pageCtx } from '../../platform/web/pages.js';
 import type { Lang } from '../../platform/errors/index.js';
 import { atomFeed, csvStream, geojsonStream, parseSignalFilter } from './open311.exports.js';
-import { createKey, listKeys, renameKey, revokeKey } from './open311.keys.js';
+import { createKey, listKeys, renameKey, revokeKey, setKeyQuota } from './open311.keys.js';
 import { presentOpen311Error, sendOpen311 } from './open311.present.js';
 import { toXml } from './open311.xml.js';
 import { cached, publicDataKey, TtlCache } from '../../platform/cache/index.js';
+import { retryAfter } from '../../platform/ratelimit/index.js';
 import {
   JurisdictionQuery,
   O311Created,
@@ -107,18 +109,18 @@ async function geoReport(root: FastifyInstance, ctx: Ctx): Promise<void> {
       {
         ...opts({
           summary: 'Open311: submit a signal (needs api_key)',
-          description: 'Form-encoded. The same checks, registration number, routing and emails as the web form. Multipart with a `media` file (a photo) is accepted too.',
+          description:
+            'Form-encoded. The same checks, registration number, routing and emails as the web form. Multipart with a `media` file (a photo) is accepted too. ' +
+            'Each key has an hourly quota of submissions set by the administrators (500 unless changed); past it, and past 5 confirmation emails an hour to one `email`, the answer is 429 with Retry-After and nothing is registered.',
           consumes: ['application/x-www-form-urlencoded', 'multipart/form-data'],
           querystring: JurisdictionQuery,
           body: PostRequestBody,
-          response: { 200: z.array(O311Created) },
+          response: { 200: z.array(O311Created), 429: O311Errors },
         }),
-        // Up to five photos of 10 MB when sent as multipart; multipart enforces the per-file limit.
-        bodyLimit: 52 * 1024 * 1024,
       },
       async (req, reply) => {
-        const { fields, photos } = await readPost(req);
-        const created = await postRequest(ctx, { ...params(req), ...fields }, req.lang, photos);
+        const { fields, photos } = await readPost(req, ctx.config.dataDir);
+        const created = await postRequest(ctx, { ...params(req), ...fields }, req.lang, photos).catch(retryAfter(reply));
         return sendOpen311(reply, fmt, 'service_requests', [created]);
       },
     );
@@ -148,35 +150,25 @@ async function geoReport(root: FastifyInstance, ctx: Ctx): Promise<void> {
 }
 
 /** A POST's fields (repeated names as lists) and, when multipart, its `media` photos. */
-async function readPost(req: FastifyRequest): Promise<{ fields: Params; photos: { field: string; data: Buffer }[] }> {
+async function readPost(req: FastifyRequest, dataDir: string): Promise<{ fields: Params; photos: { field: string; data: Buffer }[] }> {
   const photos: { field: string; data: Buffer }[] = [];
   if (!req.isMultipart()) {
     const body = req.body;
     return { fields: body && typeof body === 'object' && !Array.isArray(body) ? { ...(body as Params) } : {}, photos };
   }
-  const fields: Params = {};
+  // Up to five photos of 10 MB, streamed to disk as they arrive (the whole request is read, so the
+  // answer does not cut it short after an oversized file), read back one at a time here.
+  const form = await readMultipart(req, dataDir, { fileSize: 10 * 1024 * 1024, files: 6, requestBytes: 52 * 1024 * 1024 });
+  if (form.tooManyFiles) throw new AppError('TOO_MANY_PHOTOS', { field: 'photos' });
   let tooLarge: string | null = null;
-  try {
-    for await (const part of req.parts()) {
-      if (part.type === 'file') {
-        const data = await part.toBuffer();
-        if (data.length === 0 && !part.filename) continue;
-        if (part.fieldname !== 'media' && part.fieldname !== 'media[]') continue;
-        const field = `photos[${photos.length}]`;
-        // Read on after an oversized file: the answer must not cut the request short.
-        if (part.file.truncated) tooLarge ??= field;
-        else photos.push({ field, data });
-      } else {
-        const prev = fields[part.fieldname];
-        const v = String(part.value);
-        fields[part.fieldname] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-      }
-    }
-  } catch (err) {
-    throw toAppError(err);
+  for (const f of form.files) {
+    if (f.fieldname !== 'media' && f.fieldname !== 'media[]') continue;
+    const field = `photos[${photos.length}]`;
+    if (f.truncated) tooLarge ??= field;
+    else photos.push({ field, data: await readBack(f) });
   }
   if (tooLarge) throw new AppError('PHOTO_TOO_LARGE', { field: tooLarge });
-  return { fields, photos };
+  return { fields: { ...form.fields } as Params, photos };
 }
 
 /** API-3: public signals as GeoJSON, CSV and Atom, with the map's filters. */
@@ -246,10 +238,10 @@ async function apiKeyPages(app: FastifyInstance, ctx: Ctx): Promise<void> {
       // The page may carry a new key: never cached, never sent on as a referrer.
       .header('Cache-Control', 'private, no-store')
       .header('Referrer-Policy', 'no-referrer')
-      .send(renderPage(ApiKeysPage({ ctx: pageCtx(req), rows: await listKeys(ctx.db.orm), s })));
+      .send(renderPage(ApiKeysPage({ ctx: pageCtx(req), rows: await listKeys(ctx.db.orm, ctx.now()), s })));
   const done = (req: FastifyRequest) => {
     const d = (req.query as { done?: string }).done;
-    return d === 'revoked' || d === 'renamed' ? d : undefined;
+    return d === 'revoked' || d === 'renamed' || d === 'quota' ? d : undefined;
   };
 
   app.get('/admin/api-keys', hide, async (req, reply) => {
@@ -280,6 +272,20 @@ async function apiKeyPages(app: FastifyInstance, ctx: Ctx): Promise<void> {
       return page(req, reply, { values: {}, issues: e.issues }, e.status);
     }
     return reply.redirect('/admin/api-keys?done=renamed', 303);
+  });
+  // Issue 11: each key's hourly quota of submissions, set here and audited.
+  app.post('/admin/api-keys/:id/quota', hide, async (req, reply) => {
+    const actor = adminActor(req);
+    const id = keyId((req.params as { id?: string }).id);
+    const values = formFields(req);
+    try {
+      await setKeyQuota(ctx, actor, id, values.quota ?? '');
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.code !== 'VALIDATION') throw err;
+      return page(req, reply, { values: {}, issues: [], quotaError: { id, value: String(values.quota ?? '').slice(0, 20), issues: e.issues } }, e.status);
+    }
+    return reply.redirect('/admin/api-keys?done=quota', 303);
   });
   app.post('/admin/api-keys/:id/revoke', hide, async (req, reply) => {
     const actor = adminActor(req);

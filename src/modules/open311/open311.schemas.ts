@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optionalText, text as textField } from '../../platform/errors/validation.js';
 
 /**
  * The JSON shapes of Open311 GeoReport v2 answers, as the shared JSON Schemas in
@@ -138,16 +139,16 @@ export const PostRequestBody = z.looseObject({
   service_code: z.string().describe('From GET services'),
   lat: q('Latitude, WGS84; with long'),
   long: q('Longitude, WGS84; with lat'),
-  address_string: q('Address or landmark, when there is no point'),
+  address_string: optionalText({ max: 300 }).describe('Address or landmark, when there is no point'),
   'attribute[code]': q('Answer to an extra field; attribute[code][] for multivaluelist'),
-  description: z.string().describe('What is wrong, up to 4,000 characters'),
+  description: textField({ max: 4000, multiline: true }).describe('What is wrong, up to 4,000 characters; no control characters but line breaks and tabs'),
   email: q('For the confirmation with the private link'),
-  first_name: q('Submitter'),
-  last_name: q('Submitter'),
+  first_name: optionalText({ max: 200 }).describe('Submitter (first and last name together at most 200 characters)'),
+  last_name: optionalText({ max: 200 }).describe('Submitter'),
   phone: q('Submitter'),
-  media_url: q('Address of a photo or video the client keeps'),
-  device_id: q('The client device'),
-  account_id: q('The person’s account at the client'),
+  media_url: optionalText({ max: 2000 }).describe('Address (http or https) of a photo or video the client keeps'),
+  device_id: optionalText({ max: 200 }).describe('The client device'),
+  account_id: optionalText({ max: 200 }).describe('The person’s account at the client'),
 });
 
 /** The export and feed filters: the map's, with dates. */

@@ -2,12 +2,12 @@ import { and, asc, desc, eq, gte, inArray, lte, notInArray, sql, type SQL } from
 import type { Ctx } from '../../platform/context.js';
 import type { Orm } from '../../platform/db/index.js';
 import { AppError, type ErrorCode, type FieldIssue, type Lang } from '../../platform/errors/index.js';
-import { zodIssues } from '../../platform/errors/validation.js';
+import { hasControlChars, textProblem, zodIssues } from '../../platform/errors/validation.js';
 import { sofiaDateTime, translator } from '../../platform/i18n/index.js';
 import { formatRegNumber, parseRegNumber } from '../../platform/register/index.js';
 import { getCatalog, localName, type CatalogType, type ExtraField } from '../catalog/index.js';
 import { caseTypes, organisations, units } from '../catalog/catalog.tables.js';
-import { STATUSES, STATUS_CODES, SubmitCaseBody, caseEvents, caseFiles, cases, eventLabel, findByToken, isStatus, statusLabel, submitCase } from '../cases/index.js';
+import { STATUSES, STATUS_CODES, SubmitCaseBody, caseEvents, caseFiles, cases, eventLabel, eventsFor, filesFor, findByToken, isStatus, publicCases, statusLabel, submitCase } from '../cases/index.js';
 import { useApiKey } from './open311.keys.js';
 import type { O311CreatedT, O311DiscoveryT, O311RequestT, O311ServiceDefinitionT, O311ServiceT, O311UpdateT } from './open311.schemas.js';
 
@@ -31,6 +31,8 @@ function opt(p: Params, name: string): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (Array.isArray(v) || typeof v === 'object') throw invalid(name, 'FIELD_INVALID');
   const s = String(v).trim();
+  // NUL and the like reach PostgreSQL, which refuses them (a 500); line breaks are for the description's own rules.
+  if (hasControlChars(s, true)) throw invalid(name, 'TEXT_CONTROL_CHARS');
   return s === '' ? undefined : s;
 }
 
@@ -244,17 +246,19 @@ function isHttpUrl(s: string): boolean {
  */
 export async function postRequest(ctx: Ctx, p: Params, lang: Lang, photos: { field: string; data: Buffer }[] = []): Promise<O311CreatedT> {
   checkJurisdiction(p);
-  const apiKeyId = await useApiKey(ctx.db.orm, typeof p.api_key === 'string' ? p.api_key.trim() : undefined, ctx.now());
+  const key = await useApiKey(ctx.db.orm, typeof p.api_key === 'string' ? p.api_key.trim() : undefined, ctx.now());
   const code = opt(p, 'service_code');
   if (!code) throw invalid('service_code', 'FIELD_REQUIRED');
   const type = (await getCatalog(ctx.db.orm)).typeByCode(code);
   if (!type) throw new AppError('NOT_FOUND', { field: 'service_code' });
 
   const issues: FieldIssue[] = [];
+  // The client's own fields are stored as sent: the same checks as every text (no NUL or other control characters).
   const text = (name: string, max: number) => {
     const v = opt(p, name);
-    if (v !== undefined && v.length > max) issues.push({ field: name, code: 'FIELD_TOO_LONG' });
-    return v;
+    const problem = v === undefined ? null : textProblem(v, { max });
+    if (problem) issues.push({ field: name, ...problem });
+    return problem ? undefined : v;
   };
   const mediaUrl = text('media_url', 2000);
   if (mediaUrl !== undefined && !isHttpUrl(mediaUrl)) issues.push({ field: 'media_url', code: 'FIELD_INVALID' });
@@ -279,12 +283,14 @@ export async function postRequest(ctx: Ctx, p: Params, lang: Lang, photos: { fie
   if (!parsed.success) {
     for (const i of zodIssues(parsed.error.issues, raw)) {
       // A latitude of 123 is not "too long": it is not a coordinate.
-      issues.push(i.field === 'lat' || i.field === 'lon' ? { field: i.field, code: i.code === 'NOT_A_NUMBER' ? i.code : 'COORDINATES_INVALID' } : i);
+      issues.push((i.field === 'lat' || i.field === 'lon') && i.code !== 'NOT_A_NUMBER' && i.code !== 'NUMBER_OUT_OF_RANGE' ? { field: i.field, code: 'COORDINATES_INVALID' } : i);
     }
   }
   if (issues.length || !parsed.success) throw new AppError('VALIDATION', { issues });
 
-  const done = await submitCase(ctx, parsed.data, photos, 'open311', null, { mediaUrl, deviceId, accountId, apiKeyId });
+  // The key's hourly quota stands for the client's many users (one server's address says nothing
+  // about them); the recipient limit still applies to the email each submission gives (issue 11).
+  const done = await submitCase(ctx, parsed.data, photos, 'open311', null, { mediaUrl, deviceId, accountId, apiKeyId: key.id, limits: [key.quota] });
   const [holder] = await ctx.db.orm
     .select({ uBg: units.nameBg, uEn: units.nameEn, oBg: organisations.nameBg, oEn: organisations.nameEn })
     .from(cases)
@@ -301,8 +307,8 @@ export async function postRequest(ctx: Ctx, p: Params, lang: Lang, photos: { fie
 
 // ------------------------------------------------------------------ reading requests
 
-/** Only public, visible signals are Open311 requests; private documents never are. */
-const PUBLIC_SIGNAL = and(eq(cases.kind, 'signal'), eq(cases.isPublic, true), eq(cases.hidden, false))!;
+/** Only signals the public may see are Open311 requests; private documents never are. Open311 is a public output (cases.audience.ts). */
+const PUBLIC_SIGNAL = and(eq(cases.kind, 'signal'), publicCases())!;
 const ANSWER_TYPES = ['answer', 'status', 'rejected', 'duplicate'];
 
 function canonicalNumber(s: string): string | null {
@@ -331,9 +337,9 @@ async function loadRequests(ctx: Ctx, where: SQL, lang: Lang, page: { limit: num
       uEn: units.nameEn,
       oBg: organisations.nameBg,
       oEn: organisations.nameEn,
-      notes: sql<string | null>`(SELECT e.text FROM case_events e WHERE e.case_id = ${cases.id} AND e.is_public AND e.text IS NOT NULL
+      notes: sql<string | null>`(SELECT e.text FROM case_events e WHERE e.case_id = ${cases.id} AND ${eventsFor('public', 'e')} AND e.text IS NOT NULL
                                   AND e.type IN (${sql.join(ANSWER_TYPES.map((t) => sql`${t}`), sql`, `)}) ORDER BY e.at DESC, e.id DESC LIMIT 1)`,
-      photoId: sql<string | null>`(SELECT f.id::text FROM case_files f WHERE f.case_id = ${cases.id} AND f.kind = 'photo' AND NOT f.hidden ORDER BY f.position LIMIT 1)`,
+      photoId: sql<string | null>`(SELECT f.id::text FROM case_files f WHERE f.case_id = ${cases.id} AND f.kind = 'photo' AND ${filesFor('public', 'f')} ORDER BY f.position LIMIT 1)`,
     })
     .from(cases)
     .leftJoin(caseTypes, eq(caseTypes.id, cases.typeId))
@@ -353,12 +359,12 @@ async function loadRequests(ctx: Ctx, where: SQL, lang: Lang, page: { limit: num
       orm
         .select({ caseId: caseEvents.caseId, at: caseEvents.at, type: caseEvents.type, statusTo: caseEvents.statusTo, text: caseEvents.text, by: caseEvents.actorLabel })
         .from(caseEvents)
-        .where(and(inArray(caseEvents.caseId, ids), eq(caseEvents.isPublic, true)))
+        .where(and(inArray(caseEvents.caseId, ids), eventsFor('public', 'case_events')))
         .orderBy(asc(caseEvents.at), asc(caseEvents.id)),
       orm
         .select({ id: caseFiles.id, caseId: caseFiles.caseId })
         .from(caseFiles)
-        .where(and(inArray(caseFiles.caseId, ids), eq(caseFiles.kind, 'photo'), eq(caseFiles.hidden, false)))
+        .where(and(inArray(caseFiles.caseId, ids), eq(caseFiles.kind, 'photo'), filesFor('public', 'case_files')))
         .orderBy(asc(caseFiles.caseId), asc(caseFiles.position)),
     ]);
     for (const e of events) {
@@ -482,7 +488,7 @@ export async function requestUpdates(ctx: Ctx, p: Params, lang: Lang): Promise<O
         PUBLIC_SIGNAL,
         // Every history entry touches its case's updated_at, so the index on it narrows the search.
         gte(cases.updatedAt, start),
-        eq(caseEvents.isPublic, true),
+        eventsFor('public', 'case_events'),
         notInArray(caseEvents.type, ['registered', 'routed']),
         gte(caseEvents.at, start),
         lte(caseEvents.at, end),

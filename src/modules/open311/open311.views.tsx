@@ -1,7 +1,7 @@
 import type { VNode } from 'preact';
-import type { ErrorCode, FieldIssue, Lang } from '../../platform/errors/index.js';
+import { errorMessage, type ErrorCode, type FieldIssue, type Lang } from '../../platform/errors/index.js';
 import { formatDateTime } from '../../platform/i18n/index.js';
-import { ErrorSummary, Field } from '../../platform/web/form.js';
+import { ErrorSummary, Field, CsrfField } from '../../platform/web/form.js';
 import { Layout, type PageCtx } from '../../platform/web/layout.js';
 import type { ApiKeyRow } from './open311.keys.js';
 
@@ -39,6 +39,16 @@ const W = {
   revoke: { bg: 'Отнеми', en: 'Revoke' },
   revoked: { bg: 'Ключът е отнет: приложението вече получава 403.', en: 'The key is revoked: the application now gets 403.' },
   renamed: { bg: 'Името е променено.', en: 'The name is changed.' },
+  quota: { bg: 'Квотата е променена.', en: 'The quota is changed.' },
+  quotaCol: { bg: 'Квота (подавания на час)', en: 'Quota (submissions an hour)' },
+  quotaFor: { bg: 'Квота на час за', en: 'Hourly quota for' },
+  quotaSet: { bg: 'Запази квотата', en: 'Save quota' },
+  quotaHint: {
+    bg: 'Колко сигнала може да подаде приложението за един час; над нея получава 429. 0 спира подаването, без да отнема ключа.',
+    en: 'How many signals the application may submit in one hour; past it, it gets 429. 0 stops submitting without revoking the key.',
+  },
+  usedNow: { bg: 'в текущия час', en: 'this hour' },
+  blocked: { bg: 'Подаването е спряно', en: 'Submitting stopped' },
   errors: { bg: 'Моля, поправете следното', en: 'Please correct the following' },
   by: { bg: 'от', en: 'by' },
 } as const;
@@ -53,7 +63,9 @@ export interface KeysPageState {
   formError?: ErrorCode;
   /** The key just created: shown once. */
   created?: { name: string; key: string };
-  done?: 'revoked' | 'renamed';
+  done?: 'revoked' | 'renamed' | 'quota';
+  /** A quota that was refused: for which key, and what was typed. */
+  quotaError?: { id: number; value: string; issues: FieldIssue[] };
 }
 
 /** API-1: administrators create, name and revoke the keys of Open311 client applications. */
@@ -87,10 +99,14 @@ export function ApiKeysPage({ ctx, rows, s }: { ctx: PageCtx; rows: ApiKeyRow[];
           <p>{w(l, s.done)}</p>
         </div>
       )}
+      {s.quotaError && (
+        <ErrorSummary lang={l} title={w(l, 'errors')} issues={s.quotaError.issues} label={() => w(l, 'quotaCol')} idOf={() => `quota-${s.quotaError!.id}`} />
+      )}
       <section>
         <h2>{w(l, 'newKey')}</h2>
         <ErrorSummary lang={l} title={w(l, 'errors')} issues={s.issues} formError={s.formError} label={() => w(l, 'name')} idOf={() => 'key-name'} />
         <form method="post" action="/admin/api-keys" class="narrow">
+          <CsrfField ctx={ctx} />
           <Field id="key-name" label={w(l, 'name')} hint={w(l, 'nameHint')} error={nameIssue} lang={l}>
             <input type="text" id="key-name" name="name" maxLength={100} required value={s.values.name ?? ''} />
           </Field>
@@ -101,6 +117,9 @@ export function ApiKeysPage({ ctx, rows, s }: { ctx: PageCtx; rows: ApiKeyRow[];
       </section>
       <section>
         <h2>{w(l, 'keys')}</h2>
+        <p class="hint" id="quota-hint">
+          {w(l, 'quotaHint')}
+        </p>
         {rows.length === 0 ? (
           <p>{w(l, 'none')}</p>
         ) : (
@@ -113,6 +132,7 @@ export function ApiKeysPage({ ctx, rows, s }: { ctx: PageCtx; rows: ApiKeyRow[];
                   <th scope="col">{w(l, 'createdAt')}</th>
                   <th scope="col">{w(l, 'lastUsed')}</th>
                   <th scope="col">{w(l, 'state')}</th>
+                  <th scope="col">{w(l, 'quotaCol')}</th>
                   <th scope="col">{w(l, 'actions')}</th>
                 </tr>
               </thead>
@@ -128,9 +148,13 @@ export function ApiKeysPage({ ctx, rows, s }: { ctx: PageCtx; rows: ApiKeyRow[];
                       {r.createdBy ? ` ${w(l, 'by')} ${r.createdBy}` : ''}
                     </td>
                     <td>{r.lastUsedAt ? formatDateTime(r.lastUsedAt, l) : w(l, 'never')}</td>
-                    <td>{r.revokedAt ? `${w(l, 'revokedOn')} ${formatDateTime(r.revokedAt, l)}` : w(l, 'active')}</td>
+                    <td>{r.revokedAt ? `${w(l, 'revokedOn')} ${formatDateTime(r.revokedAt, l)}` : r.hourlyQuota === 0 ? w(l, 'blocked') : w(l, 'active')}</td>
+                    <td>
+                      <QuotaForm l={l} row={r} error={s.quotaError?.id === r.id ? s.quotaError : undefined} />
+                    </td>
                     <td>
                       <form method="post" action={`/admin/api-keys/${r.id}/name`} class="inline">
+                        <CsrfField ctx={ctx} />
                         <label for={`name-${r.id}`} class="visually-hidden">
                           {w(l, 'newName')} {r.name}
                         </label>
@@ -141,6 +165,7 @@ export function ApiKeysPage({ ctx, rows, s }: { ctx: PageCtx; rows: ApiKeyRow[];
                       </form>
                       {!r.revokedAt && (
                         <form method="post" action={`/admin/api-keys/${r.id}/revoke`} class="inline">
+                          <CsrfField ctx={ctx} />
                           <button type="submit" class="danger" aria-label={`${w(l, 'revoke')}: ${r.name}`}>
                             {w(l, 'revoke')}
                           </button>
@@ -155,5 +180,42 @@ export function ApiKeysPage({ ctx, rows, s }: { ctx: PageCtx; rows: ApiKeyRow[];
         )}
       </section>
     </Layout>
+  );
+}
+
+/** The hourly quota of one key (issue 11): what it is, how much of it this hour used, a form to change it. */
+function QuotaForm({ l, row, error }: { l: Lang; row: ApiKeyRow; error?: { value: string; issues: FieldIssue[] } }): VNode {
+  const id = `quota-${row.id}`;
+  const issue = error?.issues.find((i) => i.field === 'quota');
+  return (
+    <form method="post" action={`/admin/api-keys/${row.id}/quota`} class="inline">
+      <CsrfField />
+      <label for={id} class="visually-hidden">
+        {w(l, 'quotaFor')} {row.name}
+      </label>
+      {issue && (
+        <span class="field-error" id={`${id}-error`}>
+          {errorMessage(issue.code, l, issue.params)}
+        </span>
+      )}
+      <input
+        type="text"
+        id={id}
+        name="quota"
+        inputMode="numeric"
+        size={7}
+        maxLength={9}
+        required
+        value={error ? error.value : String(row.hourlyQuota)}
+        aria-invalid={issue ? 'true' : undefined}
+        aria-describedby={[issue ? `${id}-error` : '', `${id}-used`, 'quota-hint'].filter(Boolean).join(' ')}
+      />
+      <button type="submit" class="secondary">
+        {w(l, 'quotaSet')}
+      </button>
+      <span class="hint" id={`${id}-used`}>
+        {row.usedThisHour.toLocaleString(l === 'en' ? 'en-GB' : 'bg-BG')} {w(l, 'usedNow')}
+      </span>
+    </form>
   );
 }

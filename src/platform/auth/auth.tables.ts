@@ -29,6 +29,11 @@ export const users = pgTable(
     unitId: integer('unit_id'),
     termsVersion: text('terms_version'),
     termsAcceptedAt: timestamp('terms_accepted_at', { withTimezone: true }),
+    /**
+     * Unused since issue 11: failed logins are counted per login name and client address in
+     * rate_limits (accounts.service.ts, login), so that nobody can lock an account from everywhere.
+     * The three columns stay only to avoid a migration.
+     */
     failedLogins: integer('failed_logins').notNull().default(0),
     lastFailedAt: timestamp('last_failed_at', { withTimezone: true }),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),

@@ -151,7 +151,7 @@ async function openServer(url: string, max: number, readUrl?: string): Promise<D
       // next statement (bench finding: under load that wait was most of the hold).
       const texts = statements.map((st) => {
         const q = isSql(st) ? dialect.sqlToQuery(st) : { sql: st.text, params: st.values };
-        return q.sql.replace(/\$(\d+)/g, (_, i: string) => literal(client, q.params[Number(i) - 1]));
+        return inlineParams(q.sql, (i) => literal(client, q.params[i - 1]));
       });
       const results = (await client.query(`BEGIN;\n${texts.join(';\n')};\nCOMMIT`)) as unknown as { rows: Record<string, unknown>[] }[];
       return results.slice(1, -1).map((r) => r.rows);
@@ -219,7 +219,61 @@ async function openServer(url: string, max: number, readUrl?: string): Promise<D
     async close() {
       await Promise.all([pool.end(), readPool?.end()]);
     },
+    // exposed for tests that change every connection's session settings
+    ...({ pool } as object),
   };
+}
+
+/**
+ * Puts each parameter's literal in place of its `$n` in a statement's text — only where `$n` is
+ * a parameter: not inside a quoted string, a quoted identifier, a dollar-quoted body or a
+ * comment. The values themselves are never scanned (they arrive as quoted literals), so no text
+ * a person typed can become SQL.
+ */
+export function inlineParams(text: string, lit: (n: number) => string): string {
+  const special = /['"$]|--|\/\*/g;
+  let out = '';
+  let i = 0;
+  for (;;) {
+    special.lastIndex = i;
+    const m = special.exec(text);
+    if (!m) return out + text.slice(i);
+    out += text.slice(i, m.index);
+    i = m.index;
+    let end: number;
+    if (m[0] === "'" || m[0] === '"') {
+      // A quoted string or identifier; a doubled quote stays inside it; E'…' strings also escape with a backslash.
+      const q = m[0];
+      const escapes = q === "'" && /(^|[^\w$])[eE]$/.test(out);
+      let j = i + 1;
+      while (j < text.length) {
+        if (escapes && text[j] === '\\') j += 2;
+        else if (text[j] === q && text[j + 1] === q) j += 2;
+        else if (text[j] === q) break;
+        else j++;
+      }
+      end = j + 1;
+    } else if (m[0] === '--') {
+      const nl = text.indexOf('\n', i);
+      end = nl < 0 ? text.length : nl;
+    } else if (m[0] === '/*') {
+      const close = text.indexOf('*/', i + 2);
+      end = close < 0 ? text.length : close + 2;
+    } else {
+      const rest = text.slice(i, i + 80);
+      const param = /^\$(\d+)/.exec(rest);
+      if (param && !/[\w$]$/.test(out)) {
+        out += lit(Number(param[1]));
+        i += param[0].length;
+        continue;
+      }
+      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(rest);
+      const close = tag ? text.indexOf(tag[0], i + tag[0].length) : -1;
+      end = tag ? (close < 0 ? text.length : close + tag[0].length) : i + 1;
+    }
+    out += text.slice(i, end);
+    i = end;
+  }
 }
 
 function isSql(st: Statement): st is SQL {

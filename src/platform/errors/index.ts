@@ -9,17 +9,32 @@ interface ErrorDef {
   status: number;
   bg: string;
   en: string;
+  /**
+   * The message when the issue carries its parameters (a range, a length, a count): `{min}` and
+   * `{max}` are replaced by them. Without the parameters the plain message above is used.
+   */
+  p?: { bg: string; en: string };
 }
 
 /** Every error code the platform can answer with, its HTTP status and its message in both languages. */
 export const ERRORS = {
   VALIDATION: { status: 400, bg: 'Някои полета не са попълнени правилно.', en: 'Some fields are not filled in correctly.' },
   FIELD_REQUIRED: { status: 400, bg: 'Полето е задължително.', en: 'This field is required.' },
-  FIELD_TOO_LONG: { status: 400, bg: 'Текстът е твърде дълъг.', en: 'The text is too long.' },
+  FIELD_TOO_LONG: { status: 400, bg: 'Текстът е твърде дълъг.', en: 'The text is too long.', p: { bg: 'Текстът е твърде дълъг: най-много {max} знака.', en: 'The text is too long: {max} characters at most.' } },
+  FIELD_TOO_SHORT: { status: 400, bg: 'Текстът е твърде кратък.', en: 'The text is too short.', p: { bg: 'Текстът е твърде кратък: поне {min} знака.', en: 'The text is too short: at least {min} characters.' } },
+  TEXT_CONTROL_CHARS: { status: 400, bg: 'Текстът съдържа непозволени управляващи знаци (напр. NUL, табулация или нов ред в едноредово поле).', en: 'The text contains control characters that are not allowed (e.g. NUL, or a tab or line break in a one-line field).' },
+  NOT_TEXT: { status: 400, bg: 'Въведете текст.', en: 'Enter text.' },
   FIELD_INVALID: { status: 400, bg: 'Невалидна стойност.', en: 'Invalid value.' },
   EMAIL_INVALID: { status: 400, bg: 'Невалиден имейл адрес.', en: 'Invalid email address.' },
   NOT_A_NUMBER: { status: 400, bg: 'Въведете число.', en: 'Enter a number.' },
+  NOT_AN_INTEGER: { status: 400, bg: 'Въведете цяло число.', en: 'Enter a whole number.' },
+  NUMBER_OUT_OF_RANGE: { status: 400, bg: 'Стойността е извън допустимите граници.', en: 'The value is out of range.', p: { bg: 'Стойността трябва да е между {min} и {max}.', en: 'The value must be between {min} and {max}.' } },
+  NUMBER_TOO_SMALL: { status: 400, bg: 'Стойността е твърде малка.', en: 'The value is too small.', p: { bg: 'Стойността трябва да е поне {min}.', en: 'The value must be at least {min}.' } },
+  NUMBER_TOO_LARGE: { status: 400, bg: 'Стойността е твърде голяма.', en: 'The value is too large.', p: { bg: 'Стойността трябва да е най-много {max}.', en: 'The value must be at most {max}.' } },
+  TOO_MANY_ITEMS: { status: 400, bg: 'Избрани са твърде много стойности.', en: 'Too many values were given.', p: { bg: 'Може да посочите най-много {max}.', en: 'You can give at most {max}.' } },
+  TOO_FEW_ITEMS: { status: 400, bg: 'Посочени са твърде малко стойности.', en: 'Too few values were given.', p: { bg: 'Посочете поне {min}.', en: 'Give at least {min}.' } },
   NOT_A_DATE: { status: 400, bg: 'Въведете дата във формат ГГГГ-ММ-ДД.', en: 'Enter a date as YYYY-MM-DD.' },
+  DATE_OUT_OF_RANGE: { status: 400, bg: 'Датата е извън допустимия период.', en: 'The date is outside the accepted period.', p: { bg: 'Датата трябва да е между {min} и {max}.', en: 'The date must be between {min} and {max}.' } },
   NOT_IN_LIST: { status: 400, bg: 'Изберете стойност от списъка.', en: 'Choose a value from the list.' },
   CATEGORY_UNKNOWN: { status: 400, bg: 'Непозната категория.', en: 'Unknown category.' },
   TYPE_UNKNOWN: { status: 400, bg: 'Непознат тип.', en: 'Unknown type.' },
@@ -29,6 +44,7 @@ export const ERRORS = {
   OUTSIDE_SOFIA: { status: 400, bg: 'Точката е извън територията на Столична община. Посочете място в София.', en: 'The point is outside Sofia Municipality. Choose a place in Sofia.' },
   PHOTO_NOT_IMAGE: { status: 400, bg: 'Файлът не е снимка (допустими са JPEG, PNG и WebP).', en: 'The file is not a photo (JPEG, PNG and WebP are accepted).' },
   PHOTO_TOO_LARGE: { status: 413, bg: 'Снимката е по-голяма от 10 MB.', en: 'The photo is larger than 10 MB.' },
+  PHOTO_TOO_MANY_PIXELS: { status: 400, bg: 'Снимката има твърде много пиксели (най-много 50 мегапиксела). Намалете размера ѝ и я изпратете отново.', en: 'The photo has too many pixels (50 megapixels at most). Make it smaller and send it again.' },
   PHOTO_BROKEN: { status: 400, bg: 'Снимката е повредена и не може да бъде прочетена.', en: 'The photo is damaged and cannot be read.' },
   TOO_MANY_PHOTOS: { status: 400, bg: 'Може да приложите най-много 5 снимки.', en: 'You can attach at most 5 photos.' },
   MULTIPART_BROKEN: { status: 400, bg: 'Формулярът не беше получен изцяло. Опитайте отново.', en: 'The form was not received in full. Please try again.' },
@@ -60,6 +76,13 @@ export const ERRORS = {
   CASE_NOT_FOUND: { status: 404, bg: 'Няма документ с такъв номер.', en: 'There is no document with this number.' },
   NOT_FOUND: { status: 404, bg: 'Страницата не е намерена.', en: 'Page not found.' },
   RATE_LIMITED: { status: 429, bg: 'Твърде много заявки. Опитайте след малко.', en: 'Too many requests. Please try again shortly.' },
+  // Limits on submissions (issue 11); the numbers are those of src/modules/cases/cases.limits.ts.
+  SUBMISSIONS_LIMITED: { status: 429, bg: 'От Вашия интернет адрес вече са подадени 40 сигнала и въпроса в рамките на един час – повече не приемаме. Опитайте отново след един час или се обадете на 0700 17 310.', en: '40 signals and questions have already been sent from your internet address within one hour, the most we accept. Try again in an hour, or call +359 700 17 310.' },
+  DOCUMENTS_LIMITED: { status: 429, bg: 'Подадени са твърде много документи в рамките на един час (най-много 20 от един профил и 30 от един интернет адрес). Опитайте отново след един час.', en: 'Too many documents were submitted within one hour (at most 20 from one account and 30 from one internet address). Try again in an hour.' },
+  RECIPIENT_LIMITED: { status: 429, bg: 'На този имейл адрес вече изпратихме 5 потвърждения в рамките на един час. Опитайте отново след един час, оставете имейла празен или влезте в профила си, ако адресът е Вашият потвърден имейл.', en: 'We have already sent 5 confirmations to this email address within one hour. Try again in an hour, leave the email empty, or log in if it is your account’s confirmed email.' },
+  API_KEY_QUOTA: { status: 429, bg: 'Часовата квота за подаване с този api_key е изчерпана. Опитайте отново след един час или поискайте по-голяма квота от администраторите.', en: 'The hourly submission quota of this api_key is used up. Try again in an hour, or ask the administrators for a larger quota.' },
+  QUOTA_INVALID: { status: 400, bg: 'Квотата е цяло число от 0 до 100 000 подавания на час (0 спира подаването с ключа).', en: 'The quota is a whole number from 0 to 100,000 submissions an hour (0 stops submitting with the key).' },
+  API_KEY_BLOCKED: { status: 403, bg: 'Подаването с този api_key е спряно от администратор (квота 0).', en: 'Submitting with this api_key has been stopped by an administrator (quota 0).' },
   // Administration (AC-5, CC-9, CC-17, CC-18)
   CODE_TAKEN: { status: 409, bg: 'Този код вече се използва.', en: 'This code is already in use.' },
   CODE_INVALID: { status: 400, bg: 'Кодът съдържа недопустими знаци или е твърде дълъг.', en: 'The code contains characters that are not allowed or is too long.' },
@@ -77,10 +100,17 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
-/** A problem with one input field: which field, and which error code explains it. */
+/** What a message says about the limit that was not met: a range, a length, a count (dates as YYYY-MM-DD). */
+export interface IssueParams {
+  min?: number | string;
+  max?: number | string;
+}
+
+/** A problem with one input field: which field, which error code explains it, and the limit it missed. */
 export interface FieldIssue {
   field: string;
   code: ErrorCode;
+  params?: IssueParams;
 }
 
 /** The platform's single error type: a code, optionally the field(s) it concerns. */
@@ -88,11 +118,11 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly issues: FieldIssue[];
 
-  constructor(code: ErrorCode, opts: { field?: string; issues?: FieldIssue[]; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, opts: { field?: string; params?: IssueParams; issues?: FieldIssue[]; cause?: unknown } = {}) {
     super(code, { cause: opts.cause });
     this.name = 'AppError';
     this.code = code;
-    this.issues = opts.issues ?? (opts.field ? [{ field: opts.field, code }] : []);
+    this.issues = opts.issues ?? (opts.field ? [{ field: opts.field, code, ...(opts.params ? { params: opts.params } : {}) }] : []);
   }
 
   get status(): number {
@@ -100,9 +130,35 @@ export class AppError extends Error {
   }
 }
 
-/** The message for an error code in the requested language. */
-export function errorMessage(code: ErrorCode, lang: Lang): string {
-  return ERRORS[code][lang];
+const NUMBER = { bg: new Intl.NumberFormat('bg-BG', { maximumFractionDigits: 6 }), en: new Intl.NumberFormat('en-GB', { maximumFractionDigits: 6 }) };
+
+/** A limit as the reader writes numbers: "10 000" in Bulgarian, "10,000" in English; dates stay YYYY-MM-DD. */
+function formatParam(v: number | string, lang: Lang): string {
+  // Intl groups with a no-break space in Bulgarian; a plain one reads the same and survives copying.
+  return typeof v === 'number' ? NUMBER[lang].format(v).replace(/[\u00a0\u202f]/g, ' ').replace('\u2212', '-') : v;
+}
+
+/**
+ * The message for an error code in the requested language; with the issue's parameters, the
+ * message that names the limit ("between -90 and 90", "4000 characters at most").
+ */
+export function errorMessage(code: ErrorCode, lang: Lang, params?: IssueParams): string {
+  const def: ErrorDef = ERRORS[code];
+  if (params && def.p) {
+    let missing = false;
+    const text = def.p[lang].replace(/\{(min|max)\}/g, (_, k: 'min' | 'max') => {
+      const v = params[k];
+      if (v === undefined) missing = true;
+      return v === undefined ? '' : formatParam(v, lang);
+    });
+    if (!missing) return text;
+  }
+  return def[lang];
+}
+
+/** The message of one field issue, with its limit when it has one. */
+export function issueMessage(issue: FieldIssue, lang: Lang): string {
+  return errorMessage(issue.code, lang, issue.params);
 }
 
 /** The JSON body every API error is answered with. */
@@ -114,10 +170,10 @@ export interface ErrorBody {
 export function errorBody(err: AppError, lang: Lang): ErrorBody {
   const body: ErrorBody = { error: { code: err.code, message: errorMessage(err.code, lang) } };
   if (err.issues.length) {
-    body.error.fields = err.issues.map((i) => ({ field: i.field, code: i.code, message: errorMessage(i.code, lang) }));
+    body.error.fields = err.issues.map((i) => ({ field: i.field, code: i.code, message: issueMessage(i, lang) }));
     if (err.code === 'VALIDATION' || err.issues.length === 1) {
       const first = err.issues[0]!;
-      body.error.message = `${first.field}: ${errorMessage(first.code, lang)}`;
+      body.error.message = `${first.field}: ${issueMessage(first, lang)}`;
     }
   }
   return body;

@@ -34,6 +34,65 @@ const MIME: Record<DocumentType, string> = {
   webp: 'image/webp',
 };
 
+/** The extension a stored file gets from its detected type (images are stored re-encoded as JPEG). */
+const EXTENSION: Record<DocumentType, string> = {
+  pdf: 'pdf',
+  docx: 'docx',
+  xlsx: 'xlsx',
+  pptx: 'pptx',
+  odt: 'odt',
+  ods: 'ods',
+  doc: 'doc',
+  xls: 'xls',
+  jpeg: 'jpg',
+  png: 'jpg',
+  webp: 'jpg',
+};
+/** Other spellings of the same extension that may stay. */
+const SAME: Partial<Record<string, string[]>> = { jpg: ['jpeg'] };
+
+const BASE_MAX = 100;
+
+/**
+ * The name a file is stored and downloaded under (issue 11, defect 10). The sender chose the
+ * name: staff open what they download, and the operating system goes by the last extension.
+ * - Control and format characters (\p{Cc}, \p{Cf}) are removed: a right-to-left override made
+ *   "report\u202Efdp.hta" show as "report…pdf"; NUL and line breaks break headers and logs.
+ * - Path separators and the characters Windows refuses become "_".
+ * - The name ends in the extension of the detected type. A last extension that is another one
+ *   ("invoice.pdf.hta", a PDF/HTA polyglot) is dropped, so that name becomes "invoice.pdf"; a name
+ *   without one gets it ("Заявление" → "Заявление.pdf"). Only a last part with a letter counts as
+ *   an extension, so "Протокол 12.05.2026" keeps its date ("Протокол 12.05.2026.pdf").
+ * - Nothing left: "document" with the extension.
+ */
+export function storedFileName(filename: string, type: DocumentType): string {
+  const ext = EXTENSION[type];
+  const accepted = [ext, ...(SAME[ext] ?? [])];
+  // The end holds the extension; 300 characters bound the work of the patterns below.
+  let name = String(filename ?? '')
+    .slice(-300)
+    .normalize('NFC')
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .replace(/[\\/"<>|:*?]/g, '_')
+    // Windows drops trailing dots and spaces, which would change the extension.
+    .replace(/[\s.]+$/u, '');
+  const last = /\.([\p{L}\p{N}]{1,16})$/u.exec(name);
+  if (last && /\p{L}/u.test(last[1]!)) {
+    const given = last[1]!.toLowerCase();
+    name = name.slice(0, last.index);
+    if (!accepted.includes(given)) {
+      // A double extension whose inner one is right ("invoice.pdf.hta") keeps the inner one only once.
+      const inner = /\.([\p{L}\p{N}]{1,16})$/u.exec(name);
+      if (inner && accepted.includes(inner[1]!.toLowerCase())) name = name.slice(0, inner.index);
+    }
+  }
+  // Leading dots hide a file on Unix; what is left before the extension needs no trailing dots or spaces.
+  name = name.replace(/^[\s.]+|[\s.]+$/gu, '');
+  const chars = Array.from(name);
+  if (chars.length > BASE_MAX) name = chars.slice(0, BASE_MAX).join('').trim();
+  return `${name || 'document'}.${ext}`;
+}
+
 const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
 function zipKind(buf: Buffer): DocumentType | null {
@@ -71,12 +130,11 @@ export async function checkDocument(buf: Buffer, filename: string, field: string
   const kind = sniffDocument(buf);
   if (kind === 'broken') throw new AppError('FILE_BROKEN', { field });
   if (!kind) throw new AppError('FILE_TYPE', { field });
-  const safeName = filename.replace(/[\\/\u0000-\u001f"<>|:*?]/g, '_').slice(-120) || 'document';
   if (kind === 'jpeg' || kind === 'png' || kind === 'webp') {
     const photo = await processPhoto(buf, field).catch((err) => {
       throw err instanceof AppError && err.code === 'PHOTO_BROKEN' ? new AppError('FILE_BROKEN', { field }) : err;
     });
-    return { type: 'jpeg', mime: MIME.jpeg, data: photo.large, filename: safeName.replace(/\.(png|webp|jpe?g)$/i, '') + '.jpg' };
+    return { type: 'jpeg', mime: MIME.jpeg, data: photo.large, filename: storedFileName(filename, kind) };
   }
-  return { type: kind, mime: MIME[kind], data: buf, filename: safeName };
+  return { type: kind, mime: MIME[kind], data: buf, filename: storedFileName(filename, kind) };
 }

@@ -1,6 +1,7 @@
 import { describe, test, expect } from 'vitest';
 import sharp, { type Sharp } from 'sharp';
-import { AppError } from '../errors/index.js';
+import { crc32, deflateSync } from 'node:zlib';
+import { AppError, errorMessage } from '../errors/index.js';
 import { MAX_PHOTO_BYTES, processPhoto, sniffImage } from './images.js';
 
 // Inputs are generated with sharp so that no binary fixtures (and no real person's photo) live in the repo.
@@ -229,13 +230,33 @@ describe('processPhoto', () => {
     expect([out.width, out.height]).toEqual([50, 50]);
   });
 
-  test('a decompression bomb (small file, more than 50 megapixels) is PHOTO_BROKEN', async () => {
+  test('a decompression bomb (small file, more than 50 megapixels) is PHOTO_TOO_MANY_PIXELS, not "damaged"', async () => {
     // 8000x7000 = 56 MP of one colour compresses to well under the 10 MB upload limit.
     const bomb = await sharp({ create: { width: 8000, height: 7000, channels: 3, background: '#000000' } })
       .png({ compressionLevel: 9 })
       .toBuffer();
     expect(bomb.length).toBeLessThan(MAX_PHOTO_BYTES);
-    const err = await expectAppError(processPhoto(bomb, 'photo'), 'PHOTO_BROKEN', 'photo');
-    expect(String((err.cause as Error).message)).toMatch(/pixel limit/i);
+    await expectAppError(processPhoto(bomb, 'photo'), 'PHOTO_TOO_MANY_PIXELS', 'photo');
   }, 30_000);
+
+  test('a 400-megapixel PNG says it has too many pixels and names the limit, in both languages (issue 11, defect 9)', async () => {
+    // A PNG that declares 20000x20000 in its header: a few dozen bytes, never decoded.
+    const chunk = (type: string, data: Buffer) => {
+      const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+      const len = Buffer.alloc(4);
+      len.writeUInt32BE(data.length);
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(crc32(body) >>> 0);
+      return Buffer.concat([len, body, crc]);
+    };
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(20_000, 0);
+    ihdr.writeUInt32BE(20_000, 4);
+    ihdr.set([8, 2, 0, 0, 0], 8);
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1000))), chunk('IEND', Buffer.alloc(0))]);
+    const err = await expectAppError(processPhoto(png, 'photos[0]'), 'PHOTO_TOO_MANY_PIXELS', 'photos[0]');
+    expect(errorMessage(err.code, 'bg')).toContain('50 мегапиксела');
+    expect(errorMessage(err.code, 'en')).toContain('50 megapixels');
+    expect(errorMessage(err.code, 'bg')).not.toMatch(/повредена/);
+  });
 });

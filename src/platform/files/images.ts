@@ -13,8 +13,8 @@ export type ImageKind = 'jpeg' | 'png' | 'webp';
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
 // A 10 MB file can still declare billions of pixels (decompression bomb); 50 MP is above any
-// phone camera in use, so a real photo never reaches it.
-const MAX_INPUT_PIXELS = 50_000_000;
+// phone camera in use, so a real photo never reaches it. Quoted in the PHOTO_TOO_MANY_PIXELS message.
+export const MAX_INPUT_PIXELS = 50_000_000;
 
 const LARGE_SIDE = 1600;
 const THUMB_SIDE = 320;
@@ -67,6 +67,13 @@ export async function processPhoto(buf: Buffer, field: string): Promise<Processe
   const kind = sniffImage(buf);
   if (kind === null) throw new AppError('PHOTO_NOT_IMAGE', { field });
 
+  // The header tells the size without decoding: a photo with too many pixels is told so, with the
+  // limit, rather than called damaged (the person can resize it; a damaged file they cannot fix).
+  const header = await sharp(buf).metadata().catch(() => null);
+  if (header?.width && header.height && header.width * header.height > MAX_INPUT_PIXELS) {
+    throw new AppError('PHOTO_TOO_MANY_PIXELS', { field, params: { max: MAX_INPUT_PIXELS } });
+  }
+
   try {
     // No withMetadata/keepExif/keepIccProfile: sharp then writes none of the input's EXIF, GPS,
     // XMP, IPTC, ICC or comments. rotate() bakes the orientation tag into the pixels, since the
@@ -87,8 +94,9 @@ export async function processPhoto(buf: Buffer, field: string): Promise<Processe
 
     return { kind, width: info.width, height: info.height, large, thumb, bytes: buf.length };
   } catch (err) {
-    // Truncated or corrupt data behind valid magic bytes, and the pixel limit, all end here;
-    // the citizen can only resend another file, so they share one code.
+    // Truncated or corrupt data behind valid magic bytes ends here; so would a pixel count the
+    // header understated (sharp's own limit), which is still too many pixels.
+    if (err instanceof Error && /pixel limit/i.test(err.message)) throw new AppError('PHOTO_TOO_MANY_PIXELS', { field, params: { max: MAX_INPUT_PIXELS }, cause: err });
     throw new AppError('PHOTO_BROKEN', { field, cause: err });
   }
 }

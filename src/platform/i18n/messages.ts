@@ -114,6 +114,7 @@ export const MESSAGES = {
   'form.submitterAddress': { bg: 'Адрес за кореспонденция', en: 'Postal address' },
   'form.phone': { bg: 'Телефон', en: 'Phone' },
   'form.email': { bg: 'Имейл за известяване', en: 'Email for notifications' },
+  'form.honeypot': { bg: 'Не попълвайте това поле', en: 'Do not fill in this field' },
   'form.emailHint': {
     bg: 'Ще получите входящия номер и лична връзка за проследяване.',
     en: 'You will receive the registration number and a private tracking link.',
@@ -189,6 +190,11 @@ export const MESSAGES = {
   'mailbox.subject': { bg: 'Тема', en: 'Subject' },
   'mailbox.date': { bg: 'Дата', en: 'Date' },
   'mailbox.status': { bg: 'Състояние', en: 'State' },
+  'mail.notSentTitle': { bg: 'Писмата не се изпращат', en: 'Emails are not being sent' },
+  'mail.notSent': {
+    bg: 'Не е настроен SMTP сървър (настройката SMTP_URL): потвърждения, връзки за смяна на парола и известия остават неизпратени в опашката. Неизпратени писма: {n}.',
+    en: 'No SMTP server is configured (the SMTP_URL setting): confirmations, password links and notifications stay unsent in the queue. Unsent emails: {n}.',
+  },
 } as const;
 
 export type MessageKey = keyof typeof MESSAGES;

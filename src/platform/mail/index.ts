@@ -1,4 +1,4 @@
-import { desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type { Database, Orm, Tx } from '../db/index.js';
 import type { Jobs } from '../jobs/index.js';
@@ -98,4 +98,51 @@ export async function listOutbox(db: Database, limit = 50) {
 export async function getOutboxMessage(db: Database, id: number) {
   const [m] = await db.orm.select().from(mailOutbox).where(eq(mailOutbox.id, id));
   return m ?? null;
+}
+
+/** How long a delivered email keeps its body (and one that could not be delivered, its whole body). */
+export const MAIL_BODY_DAYS = 30;
+
+/**
+ * AC-6: every email to a closed account's addresses loses, in the closing transaction, what
+ * could identify the person or act for them: the address (replaced by the closed placeholder),
+ * the subject, the text and HTML (names, private links, tokens) and the last SMTP error (which
+ * may quote the address). The row stays as a record that an email of that template was written
+ * and when; one still waiting for delivery is marked 'erased' and is never sent.
+ */
+export async function eraseMailTo(tx: Tx, addresses: string[], placeholder: string): Promise<number> {
+  const list = [...new Set(addresses.filter(Boolean))];
+  if (!list.length) return 0;
+  const rows = await tx
+    .update(mailOutbox)
+    .set({ to: placeholder, subject: '', text: '', html: '', lastError: null, status: sql`CASE WHEN ${mailOutbox.status} = 'queued' THEN 'erased' ELSE ${mailOutbox.status} END` })
+    .where(inArray(mailOutbox.to, list))
+    .returning({ id: mailOutbox.id });
+  return rows.length;
+}
+
+/**
+ * The outbox is not an archive: MAIL_BODY_DAYS after delivery (or after it was kept in the
+ * outbox without SMTP) the text and HTML of an email are erased — they carry names, private
+ * links and tokens — keeping the address, subject, template, dates and status. An email still
+ * undelivered that long (SMTP refusing, or none configured on a server) is erased too and marked
+ * 'expired', so that a server configured later does not send month-old links. Only rows written in
+ * the last 3 × MAIL_BODY_DAYS are looked at: every row is due by 2 × MAIL_BODY_DAYS after it was
+ * written, and the hourly run must not read the whole history each time.
+ */
+export async function eraseOldMailBodies(orm: Orm, now: Date): Promise<{ delivered: number; expired: number }> {
+  const due = new Date(now.getTime() - MAIL_BODY_DAYS * 86400_000);
+  const from = new Date(now.getTime() - 3 * MAIL_BODY_DAYS * 86400_000);
+  const recent = and(gte(mailOutbox.createdAt, from), lt(mailOutbox.createdAt, due), ne(mailOutbox.text, ''));
+  const delivered = await orm
+    .update(mailOutbox)
+    .set({ text: '', html: '', lastError: null })
+    .where(and(recent, inArray(mailOutbox.status, ['sent', 'kept']), lt(mailOutbox.sentAt, due)))
+    .returning({ id: mailOutbox.id });
+  const expired = await orm
+    .update(mailOutbox)
+    .set({ text: '', html: '', lastError: null, status: 'expired' })
+    .where(and(recent, eq(mailOutbox.status, 'queued')))
+    .returning({ id: mailOutbox.id });
+  return { delivered: delivered.length, expired: expired.length };
 }

@@ -14,7 +14,11 @@ export const mailOutbox = pgTable(
     html: text('html').notNull(),
     lang: text('lang').notNull().default('bg'),
     template: text('template').notNull(),
-    /** queued → sent (SMTP accepted it) or kept (no SMTP configured: stays in the outbox). */
+    /**
+     * queued → sent (SMTP accepted it) or kept (no SMTP configured: stays in the outbox);
+     * erased (its account was closed before it went out) or expired (undelivered for 30 days):
+     * never sent. Bodies are erased 30 days after delivery (eraseOldMailBodies).
+     */
     status: text('status').notNull().default('queued'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),

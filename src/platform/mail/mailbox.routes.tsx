@@ -1,20 +1,44 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.js';
 import type { Ctx } from '../context.js';
+import type { Database } from '../db/index.js';
 import { AppError } from '../errors/index.js';
 import { formatDateTime, translator } from '../i18n/index.js';
+import { isLoopback } from '../web/guards.js';
 import { Layout, renderPage } from '../web/layout.js';
 import { pageCtx } from '../web/pages.js';
 import { getOutboxMessage, listOutbox } from './index.js';
 
-/** The development mailbox: what the platform sent, readable when no SMTP server is configured. */
+/**
+ * Whether the development mailbox exists: only in demo mode on the embedded database without
+ * SMTP. Anywhere else the outbox holds real people's emails, password-reset links and private
+ * links (issue 11, defect 2: a reset link read there took over an account).
+ */
+export function mailboxEnabled(config: Pick<Config, 'demo' | 'databaseUrl' | 'smtpUrl'>): boolean {
+  return config.demo && !config.databaseUrl && !config.smtpUrl;
+}
+
+/** Whether mail is delivered, and how many emails wait undelivered (without SMTP, all of them stay). */
+export async function mailStatus(db: Database, config: Pick<Config, 'smtpUrl'>): Promise<{ smtp: boolean; queued: number }> {
+  const states = config.smtpUrl ? "'queued'" : "'queued', 'kept'";
+  const { rows } = await db.raw.executeSql(`SELECT count(*)::int AS n FROM mail_outbox WHERE status IN (${states})`, []);
+  return { smtp: Boolean(config.smtpUrl), queued: Number((rows[0] as { n: number }).n) };
+}
+
+/** The development mailbox is for the developer at this machine, or an administrator. */
+function mayReadMailbox(req: FastifyRequest): void {
+  if (!isLoopback(req.ip) && req.user?.role !== 'admin') throw new AppError('NOT_FOUND');
+}
+
+/** The development mailbox: what the platform sent, readable in demo mode when no SMTP server is configured. */
 export async function mailboxRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
-  // With real mail configured, the outbox holds citizens' emails: never expose it then.
-  if (ctx.config.smtpUrl) return;
+  if (!mailboxEnabled(ctx.config)) return;
   app.get('/dev/mailbox', { schema: { hide: true } }, async (req, reply) => {
+    mayReadMailbox(req);
     const pc = pageCtx(req);
     const t = translator(pc.lang);
     const rows = await listOutbox(ctx.db, 100);
-    reply.type('text/html; charset=utf-8').send(
+    reply.type('text/html; charset=utf-8').header('Cache-Control', 'private, no-store').send(
       renderPage(
         <Layout ctx={pc} title={t('mailbox.title')}>
           <h1>{t('mailbox.title')}</h1>
@@ -52,12 +76,13 @@ export async function mailboxRoutes(app: FastifyInstance, ctx: Ctx): Promise<voi
     );
   });
   app.get('/dev/mailbox/:id', { schema: { hide: true } }, async (req, reply) => {
+    mayReadMailbox(req);
     const id = Number((req.params as { id: string }).id);
     const m = Number.isSafeInteger(id) ? await getOutboxMessage(ctx.db, id) : null;
     if (!m) throw new AppError('NOT_FOUND');
     const pc = pageCtx(req);
     const t = translator(pc.lang);
-    reply.type('text/html; charset=utf-8').send(
+    reply.type('text/html; charset=utf-8').header('Cache-Control', 'private, no-store').send(
       renderPage(
         <Layout ctx={pc} title={m.subject}>
           <p>

@@ -1,5 +1,4 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Orm } from '../db/index.js';
 import { registerCounters } from './register.tables.js';
 
 export { registerCounters };
@@ -43,53 +42,87 @@ export function parseRegNumber(input: string): { yy: number; registerCode: strin
 }
 
 /**
- * Stands for the sequence part of a number not yet taken, in texts written before it is (an
- * email stored in the same statement). URL-safe and HTML-safe, so it survives encoding unchanged.
+ * Stand for the parts of a number not yet taken, and for its registration moment, in texts
+ * written before the registration statement runs (an email stored in the same statement).
+ * URL-safe and HTML-safe, so they survive encoding unchanged.
  */
 export const SEQ_PLACEHOLDER = '~0seq0~';
+export const YEAR_PLACEHOLDER = '~0yy0~';
+const MOMENT_PLACEHOLDER = { bg: '~0at-bg0~', en: '~0at-en0~' } as const;
 
-/** A number about to be taken: its register and year, and its text with SEQ_PLACEHOLDER for the sequence. */
+/** Stands for the registration moment, as formatDateTime would write it in `lang`. */
+export function pendingMoment(lang: 'bg' | 'en'): string {
+  return MOMENT_PLACEHOLDER[lang];
+}
+
+/** A number about to be taken: its register, and its text with placeholders for the year and the sequence. */
 export interface PendingNumber {
   registerCode: string;
-  year: number;
   text: string;
 }
 
-/** The number a document registered at `at` will get, with the sequence still a placeholder. */
-export function pendingNumber(registerCode: string, at: Date): PendingNumber {
-  const year = sofiaYear(at);
-  return { registerCode, year, text: numberWith(registerCode, year, SEQ_PLACEHOLDER) };
+/** The number a document of this register will get, its year and sequence still placeholders. */
+export function pendingNumber(registerCode: string): PendingNumber {
+  return { registerCode, text: `${REGISTER_PREFIX}${YEAR_PLACEHOLDER}-${registerCode}-${SEQ_PLACEHOLDER}` };
 }
 
 /**
- * The counter step as the `n` member of a WITH statement, for registering a document in one
- * statement: the counter row is locked from this statement until COMMIT, so doing every insert
- * in the same statement keeps that lock to one round trip (bench finding: with the number taken
- * first and five more statements after it, submissions queued on the lock at ~230/s).
+ * The database clock: every registration moment comes from it, never from an app process's clock,
+ * so numbers and dates agree across instances whose clocks differ (issue 11). A deployment never
+ * sets `sofia.clock_offset`; tests shift the database's clock with it to cross a new year.
  */
-export function counterStep(orm: Orm, p: PendingNumber) {
-  return orm
-    .insert(registerCounters)
-    .values({ registerCode: p.registerCode, year: p.year, lastValue: 1 })
-    .onConflictDoUpdate({
-      target: [registerCounters.registerCode, registerCounters.year],
-      set: { lastValue: sql`${registerCounters.lastValue} + 1` },
-    })
-    .returning({ lastValue: registerCounters.lastValue });
+export const DB_NOW: SQL = sql`(clock_timestamp() + coalesce(nullif(current_setting('sofia.clock_offset', true), '')::interval, interval '0'))`;
+
+/**
+ * The counter step as the `t` and `n` members of a WITH statement, for registering a document
+ * in one statement: the counter row of the register and Sofia calendar year of the database's
+ * moment is locked from this statement until COMMIT, so doing every insert in the same statement
+ * keeps that lock to one round trip (bench finding: with the number taken first and five more
+ * statements after it, submissions queued on the lock at ~230/s). The moment given is never
+ * earlier than that of the previous number of the register and year: a statement that read the
+ * clock and then waited for the lock takes its predecessor's moment, so the order of numbers
+ * and the order of their dates always agree.
+ */
+export function counterStep(p: PendingNumber): SQL {
+  return sql`t AS (SELECT ${DB_NOW} AS at),
+    n AS (INSERT INTO register_counters (register_code, year, last_value, last_at)
+      SELECT ${p.registerCode}, extract(year FROM t.at AT TIME ZONE 'Europe/Sofia')::int, 1, t.at FROM t
+      ON CONFLICT (register_code, year) DO UPDATE SET
+        last_value = register_counters.last_value + 1,
+        last_at = greatest(register_counters.last_at, EXCLUDED.last_at)
+      RETURNING last_value, year, last_at)`;
 }
 
 /** Inside such a statement: the sequence just taken. */
 export const takenSeq: SQL = sql`(SELECT last_value FROM n)`;
+/** Inside such a statement: the register's year of the number just taken. */
+export const takenYear: SQL = sql`(SELECT year FROM n)`;
+/** Inside such a statement: the registration moment. */
+export const takenAt: SQL = sql`(SELECT last_at FROM n)`;
 
-// As formatRegNumber: at least six digits (lpad alone would cut a seventh).
+// As formatRegNumber: at least six digits (lpad alone would cut a seventh), two of the year.
 const takenSeqText = sql`lpad((SELECT last_value FROM n)::text, greatest(6, length((SELECT last_value FROM n)::text)), '0')`;
+const takenYearText = sql`lpad(((SELECT year FROM n) % 100)::text, 2, '0')`;
 
 /** Inside such a statement: the whole number just taken. */
 export function takenNumber(p: PendingNumber): SQL {
-  return withTakenSeq(p.text);
+  return withTaken(p.text);
 }
 
-/** Inside such a statement: a text with the placeholder replaced by the six-digit sequence just taken. */
-export function withTakenSeq(text: string): SQL {
-  return sql`replace(${text}, ${SEQ_PLACEHOLDER}, ${takenSeqText})`;
+/** Inside such a statement: a text with the placeholders replaced by the number's parts and the moment just taken. */
+export function withTaken(text: string): SQL {
+  let out = sql`replace(replace(${text}, ${SEQ_PLACEHOLDER}, ${takenSeqText}), ${YEAR_PLACEHOLDER}, ${takenYearText})`;
+  for (const lang of ['bg', 'en'] as const) {
+    if (text.includes(MOMENT_PLACEHOLDER[lang])) out = sql`replace(${out}, ${MOMENT_PLACEHOLDER[lang]}, ${sqlDateTime(takenAt, lang)})`;
+  }
+  return out;
+}
+
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sept', 'Oct', 'Nov', 'Dec'];
+
+/** A moment as formatDateTime writes it (Sofia's wall clock, e.g. "5.03.2026 г., 9:04" or "5 Mar 2026, 09:04"), in SQL. */
+export function sqlDateTime(at: SQL, lang: 'bg' | 'en'): SQL {
+  const local = sql`(${at} AT TIME ZONE 'Europe/Sofia')`;
+  if (lang === 'bg') return sql`to_char(${local}, 'FMDD.MM.YYYY "г.", FMHH24:MI')`;
+  return sql`(to_char(${local}, 'FMDD') || ' ' || (ARRAY[${sql.join(MONTHS_EN.map((m) => sql`${m}`), sql`, `)}])[extract(month FROM ${local})::int] || ' ' || to_char(${local}, 'YYYY, HH24:MI'))`;
 }

@@ -1,6 +1,9 @@
-import type { VNode } from 'preact';
+import { createContext, type VNode } from 'preact';
+import { useContext } from 'preact/hooks';
 import { errorMessage, type ErrorCode, type FieldIssue, type Lang } from '../errors/index.js';
 import { HONEYPOT_FIELD, STAMP_FIELD } from './forms.js';
+import { CSRF_FIELD } from './csrf.js';
+import type { PageCtx } from './layout.js';
 
 /** A labelled form control with its hint and error, tied together for screen readers (WCAG 1.3.1, 3.3.1). */
 export function Field(props: { id: string; label: string; hint?: string; error?: FieldIssue; lang: 'bg' | 'en'; children: VNode }): VNode {
@@ -20,7 +23,7 @@ export function Field(props: { id: string; label: string; hint?: string; error?:
       )}
       {props.error && (
         <span class="field-error" id={errId}>
-          {errorMessage(props.error.code, props.lang)}
+          {errorMessage(props.error.code, props.lang, props.error.params)}
         </span>
       )}
       {child}
@@ -41,7 +44,7 @@ export function ErrorSummary(props: { lang: Lang; title: string; issues: FieldIs
         {props.issues.map((i) => (
           <li>
             <a href={`#${idOf(i.field)}`}>
-              {props.label(i.field)}: {errorMessage(i.code, props.lang)}
+              {props.label(i.field)}: {errorMessage(i.code, props.lang, i.params)}
             </a>
           </li>
         ))}
@@ -61,4 +64,28 @@ export function HumanCheck({ stamp, label }: { stamp: string; label: string }): 
       <input type="hidden" name={STAMP_FIELD} value={stamp} />
     </>
   );
+}
+
+/** The page's CSRF token for forms in components that are not handed the page context (Layout provides it). */
+export const CsrfContext = createContext<(() => string) | undefined>(undefined);
+
+/**
+ * The hidden CSRF token of a POST form (see csrf.ts): the first child of every POST form. The
+ * token comes from `ctx`, or, inside a Layout, from the page itself.
+ */
+export function CsrfField({ ctx }: { ctx?: Pick<PageCtx, 'csrf'> }): VNode | null {
+  const fromPage = useContext(CsrfContext);
+  const token = (ctx?.csrf ?? fromPage)?.();
+  return token ? <input type="hidden" name={CSRF_FIELD} value={token} /> : null;
+}
+
+/**
+ * A multipart form's action with the CSRF token in its query: the route reads a multipart body
+ * itself, after the CSRF check, so the check takes the token from the address. Without `ctx` it
+ * must be called while a component inside a Layout renders (it reads CsrfContext).
+ */
+export function csrfAction(ctx: Pick<PageCtx, 'csrf'> | null, action: string): string {
+  // eslint-disable-next-line react-hooks/rules-of-hooks -- only read during a component's render
+  const token = (ctx ? ctx.csrf : useContext(CsrfContext))?.();
+  return token ? `${action}${action.includes('?') ? '&' : '?'}${CSRF_FIELD}=${encodeURIComponent(token)}` : action;
 }

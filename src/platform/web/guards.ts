@@ -8,10 +8,44 @@ export function requireUser(req: FastifyRequest): SessionUser {
   return req.user;
 }
 
-/** A local path to return to after login; anything else (another site, "//evil") becomes "/". */
+const LOCAL = 'http://local.invalid';
+
+/**
+ * A path on this site to redirect to, or `fallback`. The value is parsed as a browser would
+ * (`new URL(value, base)`) and kept only when it stays on our origin and has no control,
+ * whitespace or backslash characters anywhere: browsers drop tabs and newlines from URLs and read
+ * `\` as `/`, so `/\t/evil.example` would otherwise become `//evil.example` (an open redirect,
+ * CWE-601), and CR/LF must never reach a Location header.
+ */
+export function localTarget(value: unknown, fallback = '/'): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 2000) return fallback;
+  if (/[\p{Cc}\p{Cf}\p{Z}\s\\]/u.test(value)) return fallback;
+  if (!value.startsWith('/') || value.startsWith('//')) return fallback;
+  let u: URL;
+  try {
+    u = new URL(value, LOCAL);
+  } catch {
+    return fallback;
+  }
+  const path = u.pathname + u.search + u.hash;
+  return u.origin === LOCAL && !path.startsWith('//') ? path : fallback;
+}
+
+/** A local path to return to after login; anything else (another site, "//evil", the login page itself) becomes "/". */
 export function safeNext(next: unknown): string {
-  const s = typeof next === 'string' ? next : '';
-  return /^\/(?![\/\\])/.test(s) && s.length < 2000 && !s.startsWith('/login') ? s : '/';
+  const s = localTarget(next);
+  return s.startsWith('/login') ? '/' : s;
+}
+
+/**
+ * Whether a request comes from this machine. `req.ip` is the client's address as TRUST_PROXY
+ * allows it to be read, so a request relayed by a local reverse proxy counts as the client it
+ * came from (the proxy must set X-Forwarded-For).
+ */
+export function isLoopback(ip: string | undefined): boolean {
+  if (!ip) return false;
+  const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  return ip === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
 /** A posted form's fields as single strings (the last value when a name repeats). */

@@ -1,6 +1,6 @@
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../errors/index.js';
-import { codeOfZodIssue } from '../errors/validation.js';
+import { fieldIssueOfZod } from '../errors/validation.js';
 
 /** Maps framework and driver errors to the platform's codes. */
 export function toAppError(err: unknown, req?: { body?: unknown; query?: unknown; params?: unknown }): AppError {
@@ -10,7 +10,7 @@ export function toAppError(err: unknown, req?: { body?: unknown; query?: unknown
       const path = v.instancePath.split('/').filter(Boolean);
       const field = [...path].filter(Boolean).join('.') || (err.validationContext ?? 'body');
       const source = err.validationContext === 'querystring' ? req?.query : err.validationContext === 'params' ? req?.params : req?.body;
-      return { field, code: codeOfZodIssue({ code: v.keyword, path, message: v.message, ...(v.params as object) } as never, source) };
+      return fieldIssueOfZod({ code: v.keyword, path, message: v.message, ...(v.params as object) } as never, source, field);
     });
     return new AppError('VALIDATION', { issues });
   }
@@ -33,6 +33,11 @@ export function toAppError(err: unknown, req?: { body?: unknown; query?: unknown
   }
   if (e.statusCode === 404) return new AppError('NOT_FOUND');
   if (e.statusCode === 400) return new AppError('VALIDATION', { issues: [{ field: 'body', code: 'FIELD_INVALID' }] });
+  // Any other refusal by the framework or a plugin stays a refusal, never a 500: e.g. @fastify/static
+  // answers a path that climbs out of its folder (`/static/../../package.json`) with 403.
+  if (e.statusCode === 401 || e.statusCode === 403) return new AppError('FORBIDDEN');
+  if (e.statusCode === 413) return new AppError('BODY_TOO_LARGE');
+  if (typeof e.statusCode === 'number' && e.statusCode >= 405 && e.statusCode < 500) return new AppError('VALIDATION', { issues: [{ field: 'body', code: 'FIELD_INVALID' }] });
   if (err instanceof Error && /multipart|boundary|Unexpected end of form/i.test(err.message)) return new AppError('MULTIPART_BROKEN');
   return new AppError('INTERNAL', { cause: err });
 }

@@ -2,6 +2,7 @@ import type { ComponentChildren, VNode } from 'preact';
 import { render } from 'preact-render-to-string';
 import type { Lang } from '../errors/index.js';
 import { translator } from '../i18n/index.js';
+import { CsrfContext, CsrfField } from './form.js';
 
 /** What every page knows about its request. */
 export interface PageCtx {
@@ -10,6 +11,8 @@ export interface PageCtx {
   path: string;
   /** The logged-in person, for the user menu; null when anonymous. */
   user?: { username: string; role: string } | null;
+  /** The CSRF token every POST form carries (CsrfField); asked only by pages with such a form. */
+  csrf?: () => string;
 }
 
 interface LayoutProps {
@@ -35,107 +38,110 @@ export function Layout({ ctx, title, children, styles = [], scripts = [], active
     ['/directory', 'directory', t('nav.directory')],
   ];
   return (
-    <html lang={ctx.lang}>
-      <head>
-        <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${title} · ${t('site.short')}`}</title>
-        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
-        <link rel="stylesheet" href="/static/css/app.css" />
-        {styles.map((s) => (
-          <link rel="stylesheet" href={s} />
-        ))}
-      </head>
-      <body>
-        <a class="skip" href="#main">
-          {t('site.skip')}
-        </a>
-        <header class="site-header">
-          <div class="wrap header-row">
-            <a class="brand" href="/">
-              <span class="brand-mark" aria-hidden="true">СО</span>
-              <span>{t('site.name')}</span>
-            </a>
-            <div class="header-actions">
-              <a class="lang-switch" href={switchHref} lang={other} hrefLang={other} aria-label={t('lang.switchLabel')}>
-                {t('lang.switch')}
+    <CsrfContext.Provider value={ctx.csrf}>
+      <html lang={ctx.lang}>
+        <head>
+          <meta charSet="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{`${title} · ${t('site.short')}`}</title>
+          <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+          <link rel="stylesheet" href="/static/css/app.css" />
+          {styles.map((s) => (
+            <link rel="stylesheet" href={s} />
+          ))}
+        </head>
+        <body>
+          <a class="skip" href="#main">
+            {t('site.skip')}
+          </a>
+          <header class="site-header">
+            <div class="wrap header-row">
+              <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">СО</span>
+                <span>{t('site.name')}</span>
               </a>
-              {ctx.user ? (
-                <details class="user-menu">
-                  <summary>
-                    <span class="visually-hidden">{t('user.menu')} </span>
-                    {ctx.user.username}
-                  </summary>
-                  <ul>
-                    <li>
-                      <a href="/my/cases">{t('user.myCases')}</a>
-                    </li>
-                    <li>
-                      <a href="/my/subscriptions">{t('user.mySubscriptions')}</a>
-                    </li>
-                    <li>
-                      <a href="/documents/new">{t('user.newDocument')}</a>
-                    </li>
-                    {['operator', 'officer', 'manager', 'clerk'].includes(ctx.user.role) && (
+              <div class="header-actions">
+                <a class="lang-switch" href={switchHref} lang={other} hrefLang={other} aria-label={t('lang.switchLabel')}>
+                  {t('lang.switch')}
+                </a>
+                {ctx.user ? (
+                  <details class="user-menu">
+                    <summary>
+                      <span class="visually-hidden">{t('user.menu')} </span>
+                      {ctx.user.username}
+                    </summary>
+                    <ul>
                       <li>
-                        <a href="/staff">{t('user.staff')}</a>
+                        <a href="/my/cases">{t('user.myCases')}</a>
                       </li>
-                    )}
-                    {ctx.user.role === 'admin' && (
                       <li>
-                        <a href="/admin">{t('user.admin')}</a>
+                        <a href="/my/subscriptions">{t('user.mySubscriptions')}</a>
                       </li>
-                    )}
-                    <li>
-                      <a href="/messages">{t('user.messages')}</a>
-                    </li>
-                    <li>
-                      <a href="/account">{t('user.account')}</a>
-                    </li>
-                    <li>
-                      <form method="post" action="/logout">
-                        <button type="submit">{t('user.logout')}</button>
-                      </form>
-                    </li>
-                  </ul>
-                </details>
-              ) : (
-                <>
-                  <a href={`/login?next=${encodeURIComponent(ctx.path.startsWith('/login') || ctx.path.startsWith('/register') ? '/' : ctx.path)}`}>{t('user.login')}</a>
-                  <a href="/register">{t('user.register')}</a>
-                </>
-              )}
+                      <li>
+                        <a href="/documents/new">{t('user.newDocument')}</a>
+                      </li>
+                      {['operator', 'officer', 'manager', 'clerk'].includes(ctx.user.role) && (
+                        <li>
+                          <a href="/staff">{t('user.staff')}</a>
+                        </li>
+                      )}
+                      {ctx.user.role === 'admin' && (
+                        <li>
+                          <a href="/admin">{t('user.admin')}</a>
+                        </li>
+                      )}
+                      <li>
+                        <a href="/messages">{t('user.messages')}</a>
+                      </li>
+                      <li>
+                        <a href="/account">{t('user.account')}</a>
+                      </li>
+                      <li>
+                        <form method="post" action="/logout">
+                          <CsrfField ctx={ctx} />
+                          <button type="submit">{t('user.logout')}</button>
+                        </form>
+                      </li>
+                    </ul>
+                  </details>
+                ) : (
+                  <>
+                    <a href={`/login?next=${encodeURIComponent(ctx.path.startsWith('/login') || ctx.path.startsWith('/register') ? '/' : ctx.path)}`}>{t('user.login')}</a>
+                    <a href="/register">{t('user.register')}</a>
+                  </>
+                )}
+              </div>
             </div>
-          </div>
-          <nav class="wrap main-nav" aria-label={t('nav.main')}>
-            <ul>
-              {nav.map(([href, key, label]) => (
-                <li>
-                  <a href={href} aria-current={active === key ? 'page' : undefined}>
-                    {label}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
-        </header>
-        <main id="main" class="wrap" tabIndex={-1}>
-          {children}
-        </main>
-        <footer class="site-footer">
-          <div class="wrap">
-            <p>{t('footer.text')}</p>
-            <p>{t('site.phone')}</p>
-            <p>
-              <a href="/docs/api">{t('nav.api')}</a>
-            </p>
-          </div>
-        </footer>
-        {scripts.map((s) => (
-          <script src={s} defer></script>
-        ))}
-      </body>
-    </html>
+            <nav class="wrap main-nav" aria-label={t('nav.main')}>
+              <ul>
+                {nav.map(([href, key, label]) => (
+                  <li>
+                    <a href={href} aria-current={active === key ? 'page' : undefined}>
+                      {label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          </header>
+          <main id="main" class="wrap" tabIndex={-1}>
+            {children}
+          </main>
+          <footer class="site-footer">
+            <div class="wrap">
+              <p>{t('footer.text')}</p>
+              <p>{t('site.phone')}</p>
+              <p>
+                <a href="/docs/api">{t('nav.api')}</a>
+              </p>
+            </div>
+          </footer>
+          {scripts.map((s) => (
+            <script src={s} defer></script>
+          ))}
+        </body>
+      </html>
+    </CsrfContext.Provider>
   );
 }
 

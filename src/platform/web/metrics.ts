@@ -1,9 +1,24 @@
-import type { FastifyInstance } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../errors/index.js';
+import { isLoopback } from './guards.js';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-/** Request counts and latency histograms per route, exposed as Prometheus text at /metrics. */
-export function registerMetrics(app: FastifyInstance, extra: () => Promise<Record<string, number>>): void {
+/** A scraper's `Authorization: Bearer <token>` matches the setting (compared in constant time). */
+function bearerOk(req: FastifyRequest, token: string | undefined): boolean {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  if (!token || !m) return false;
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(m[1]!), digest(token));
+}
+
+/**
+ * Request counts and latency histograms per route, exposed as Prometheus text at /metrics:
+ * to this machine (loopback), or to a scraper with METRICS_TOKEN. Route names, volumes and
+ * timings help an attacker plan and are nobody else's business.
+ */
+export function registerMetrics(app: FastifyInstance, opts: { token?: string }, extra: () => Promise<Record<string, number>>): void {
   const counts = new Map<string, number>();
   const hist = new Map<string, { buckets: number[]; sum: number; count: number }>();
   const started = Date.now();
@@ -21,7 +36,8 @@ export function registerMetrics(app: FastifyInstance, extra: () => Promise<Recor
     h.sum += secs;
     h.count++;
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+    if (!isLoopback(req.ip) && !bearerOk(req, opts.token)) throw new AppError('FORBIDDEN');
     const lines: string[] = [];
     lines.push('# HELP http_requests_total HTTP requests by route and status.', '# TYPE http_requests_total counter');
     for (const [k, v] of counts) lines.push(`http_requests_total{${k}} ${v}`);

@@ -4,9 +4,14 @@ import { errorMessage } from '../errors/index.js';
 import { translator } from '../i18n/index.js';
 import { Layout, renderPage, type PageCtx } from './layout.js';
 
-/** The page context of a request: its language and path. */
+/** The page context of a request: its language, path, person and CSRF token. */
 export function pageCtx(req: FastifyRequest): PageCtx {
-  return { lang: req.lang ?? 'bg', path: req.url, user: req.user ? { username: req.user.username, role: req.user.role } : null };
+  return {
+    lang: req.lang ?? 'bg',
+    path: req.url,
+    user: req.user ? { username: req.user.username, role: req.user.role } : null,
+    csrf: typeof req.csrfToken === 'function' ? () => req.csrfToken() : undefined,
+  };
 }
 
 /** A friendly HTML page for an error: what happened and where to go, never a stack trace. */
@@ -22,7 +27,7 @@ export function errorPage(req: FastifyRequest, err: AppError): string {
         <ul>
           {err.issues.map((i) => (
             <li>
-              {i.field}: {errorMessage(i.code, ctx.lang)}
+              {i.field}: {errorMessage(i.code, ctx.lang, i.params)}
             </li>
           ))}
         </ul>

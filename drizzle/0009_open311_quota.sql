@@ -1,0 +1,1 @@
+ALTER TABLE "api_keys" ADD COLUMN "hourly_quota" integer DEFAULT 500 NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE "register_counters" ADD COLUMN "last_at" timestamp with time zone;
