@@ -87,35 +87,34 @@ export function addressInUseMail(d: { to: string; lang: Lang; reason: 'register'
       : bg
         ? 'Някой (вероятно Вие) поиска този имейл адрес да стане имейлът на друг профил в портала на Столична община.'
         : 'Someone (probably you) asked for this email address to become the email of another account on the Sofia Municipality portal.';
-  if (d.reserved) {
-    return noticeMail({
-      to: d.to,
-      lang: d.lang,
-      template: 'account-address-in-use',
-      subject: bg ? 'Опит за използване на имейла Ви' : 'An attempt to use your email',
-      greeting: HELLO[d.lang],
-      paragraphs: [
+  // A reserved address (an account closed or an email changed recently) cannot be used yet; one
+  // that has an account points its owner to logging in. Either way nothing was created or changed.
+  const paragraphs = d.reserved
+    ? [tried, bg ? 'Адресът беше свързан с профил допреди скоро и засега не може да се използва за друг. Нищо не е променено.' : 'The address was linked to an account until recently and cannot be used for another one yet. Nothing was changed.']
+    : [
         tried,
-        bg ? 'Адресът беше свързан с профил допреди скоро и засега не може да се използва за друг. Нищо не е променено.' : 'The address was linked to an account until recently and cannot be used for another one yet. Nothing was changed.',
-      ],
-      after: [bg ? 'Ако не сте били Вие, не правете нищо.' : 'If it was not you, do nothing.'],
-    });
-  }
+        bg ? 'С този адрес вече има профил, затова нищо не е създадено или променено.' : 'There is already an account with this address, so nothing was created or changed.',
+        bg
+          ? `Ако сте били Вие, влезте в профила си. Ако сте забравили потребителското си име, поискайте го на ${d.baseUrl}/forgot-username.`
+          : `If it was you, log in to your account. If you forgot your username, ask for it at ${d.baseUrl}/forgot-username.`,
+      ];
   return noticeMail({
     to: d.to,
     lang: d.lang,
     template: 'account-address-in-use',
     subject: bg ? 'Опит за използване на имейла Ви' : 'An attempt to use your email',
     greeting: HELLO[d.lang],
-    paragraphs: [
-      tried,
-      bg ? 'С този адрес вече има профил, затова нищо не е създадено или променено.' : 'There is already an account with this address, so nothing was created or changed.',
-      bg
-        ? `Ако сте били Вие, влезте в профила си. Ако сте забравили потребителското си име, поискайте го на ${d.baseUrl}/forgot-username.`
-        : `If it was you, log in to your account. If you forgot your username, ask for it at ${d.baseUrl}/forgot-username.`,
+    paragraphs,
+    ...(d.reserved ? {} : { link: { label: bg ? 'Забравена парола' : 'Forgotten password', url: `${d.baseUrl}/forgot-password` } }),
+    after: [
+      d.reserved
+        ? bg
+          ? 'Ако не сте били Вие, не правете нищо.'
+          : 'If it was not you, do nothing.'
+        : bg
+          ? 'Ако не сте били Вие, не правете нищо – профилът Ви не е засегнат.'
+          : 'If it was not you, do nothing: your account is not affected.',
     ],
-    link: { label: bg ? 'Забравена парола' : 'Forgotten password', url: `${d.baseUrl}/forgot-password` },
-    after: [bg ? 'Ако не сте били Вие, не правете нищо – профилът Ви не е засегнат.' : 'If it was not you, do nothing: your account is not affected.'],
   });
 }
 

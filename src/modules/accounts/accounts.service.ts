@@ -16,6 +16,8 @@ export const LIMITS = {
   register: { name: 'register', max: 10, windowSeconds: 3600 },
   login: { name: 'login', max: 30, windowSeconds: 900 },
   recover: { name: 'recover', max: 10, windowSeconds: 3600 },
+  /** Recovery emails to one account, whoever asks. */
+  recoveryMail: { name: 'recovery-mail', max: 5, windowSeconds: 3600 },
   /** Re-entering the password to change the email or close the account, per account: a stolen session must not become a way to guess it. */
   reauth: { name: 'reauth', max: 10, windowSeconds: 3600 },
 } as const satisfies Record<string, Limit>;
@@ -364,7 +366,10 @@ export async function runRecovery(ctx: Ctx, id: string): Promise<void> {
   if (!row) return;
   const { kind, email } = JSON.parse(row.value) as { kind: RecoveryKind; email: string };
   const [u] = await orm.select().from(users).where(eq(users.email, email));
-  if (u && !u.closedAt) {
+  // However many addresses ask, one mailbox gets at most RECOVERY_MAILS an hour: the per-address
+  // limit alone would let a crowd flood someone with reset emails.
+  const allowed = u && !u.closedAt && (await hitLimit(orm, LIMITS.recoveryMail, u.id, ctx.now()).then(() => true, (err) => (err instanceof AppError ? false : Promise.reject(err))));
+  if (u && allowed) {
     if (kind === 'reset') {
       await ctx.auth.api.requestPasswordReset({ body: { email, redirectTo: '/reset-password' } });
     } else if (kind === 'username' && u.username) {

@@ -1,23 +1,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { VNode } from 'preact';
 import type { Ctx } from '../../platform/context.js';
 import { AppError, type ErrorCode, type FieldIssue } from '../../platform/errors/index.js';
 import { parseOrThrow } from '../../platform/errors/validation.js';
 import { MAX_DOCUMENT_BYTES } from '../../platform/files/documents.js';
-import { attachment, formFields, requireRole } from '../../platform/web/guards.js';
+import { formFields, requireRole } from '../../platform/web/guards.js';
 import { toAppError } from '../../platform/web/http-errors.js';
 import { lastValues, readBack, readMultipart } from '../../platform/web/multipart.js';
 import { renderPage } from '../../platform/web/layout.js';
 import { pageCtx } from '../../platform/web/pages.js';
 import { getCatalog } from '../catalog/index.js';
 import { organisations, units } from '../catalog/catalog.tables.js';
-import { SubmitCaseBody, caseAccessOf, registerDocument, submitCase, unitName } from '../cases/index.js';
+import { STAFF_ACTIONS, type StaffAction, SubmitCaseBody, caseAccessOf, registerDocument, sendCaseDocument, submitCase, unitName } from '../cases/index.js';
 import { act, findForCaller, inbox, recentTransfers, recordTransfer, staffCase, type ActionInput, type AnswerFile, type InboxFilter } from './backoffice.service.js';
 import { ConsolePage, InboxPage, StaffCasePage } from './backoffice.views.js';
 
-const ACTIONS = ['status', 'answer', 'note', 'assign', 'redirect', 'hide', 'reject', 'duplicate'] as const;
-type Action = (typeof ACTIONS)[number];
 
 /** The back office: unit inbox, case work and the operator console (CC-9, CC-10, CC-14, CC-17). */
 export async function backofficeRoutes(app: FastifyInstance, ctx: Ctx): Promise<void> {
@@ -68,7 +66,7 @@ export async function backofficeRoutes(app: FastifyInstance, ctx: Ctx): Promise<
   app.post('/staff/cases/:number/:action', hide, async (req, reply) => {
     const { principal } = caseAccessOf(req);
     const { number, action } = req.params as { number: string; action: string };
-    if (!(ACTIONS as readonly string[]).includes(action)) throw new AppError('NOT_FOUND');
+    if (!(STAFF_ACTIONS as readonly string[]).includes(action)) throw new AppError('NOT_FOUND');
     const files: AnswerFile[] = [];
     let values: Record<string, string> = {};
     try {
@@ -79,7 +77,7 @@ export async function backofficeRoutes(app: FastifyInstance, ctx: Ctx): Promise<
         values = lastValues(form.fields);
         for (const f of form.files) {
           if (f.truncated) tooLarge.push({ field: `files[${files.length}]`, code: 'FILE_TOO_LARGE' });
-          else files.push({ field: `files[${files.length}]`, filename: f.filename ?? 'document', data: await readBack(f) });
+          else files.push({ field: `files[${files.length}]`, filename: f.filename ?? 'document', data: () => readBack(f) });
         }
         if (form.tooManyFiles) throw new AppError('TOO_MANY_FILES', { field: 'files' });
         if (tooLarge.length) throw new AppError('FILE_TOO_LARGE', { issues: tooLarge });
@@ -94,7 +92,7 @@ export async function backofficeRoutes(app: FastifyInstance, ctx: Ctx): Promise<
         photoId: values.photoId || undefined,
         hide: values.hide !== '0',
       };
-      await act(ctx, principal, number, action as Action, input, files, req.ip);
+      await act(ctx, principal, number, action as StaffAction, input, files, req.ip);
     } catch (err) {
       const e = toAppError(err);
       if (e.code === 'FORBIDDEN' || e.code === 'INTERNAL' || e.code === 'LOGIN_REQUIRED' || e.code === 'NOT_FOUND') throw err;
@@ -111,12 +109,7 @@ export async function backofficeRoutes(app: FastifyInstance, ctx: Ctx): Promise<
     if (!data) throw new AppError('NOT_FOUND');
     return reply.type('image/jpeg').header('Cache-Control', 'private, no-store').send(data);
   });
-  app.get('/staff/cases/:number/files/:id', hide, async (req, reply) => {
-    const doc = caseAccessOf(req).view!.documents.find((d) => d.id === (req.params as { id: string }).id);
-    const data = doc ? await ctx.files.get(`documents/${doc.id}`) : null;
-    if (!doc || !data) throw new AppError('NOT_FOUND');
-    return reply.type(doc.mime).header('Cache-Control', 'private, no-store').header('Content-Disposition', attachment(doc.filename)).send(data);
-  });
+  app.get('/staff/cases/:number/files/:id', hide, async (req, reply) => sendCaseDocument(ctx, req, reply, { personal: true }));
 
   // ------------------------------------------------------------ operator console (CC-14)
   const consolePage = async (req: FastifyRequest, reply: FastifyReply, extra: Partial<Parameters<typeof ConsolePage>[0]> = {}, status = 200) => {

@@ -1,19 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.js';
 import type { Orm, Tx } from '../../platform/db/index.js';
 import type { SessionUser } from '../../platform/auth/index.js';
 import { users } from '../../platform/auth/index.js';
 import { audit, type Actor } from '../../platform/audit/index.js';
-import { AppError, type FieldIssue, type Lang } from '../../platform/errors/index.js';
+import { AppError, type Lang } from '../../platform/errors/index.js';
 import { cleanText, textProblem } from '../../platform/errors/validation.js';
-import { checkDocument, type CheckedDocument } from '../../platform/files/documents.js';
+import { checkAndStoreDocuments, removeDocuments } from '../../platform/files/documents.js';
+import { isFileId, type Bytes } from '../../platform/files/storage.js';
+import { databaseNow } from '../../platform/db/clock.js';
 import { queueMail } from '../../platform/mail/index.js';
 import { noticeMail } from '../../platform/mail/notice.js';
 import { organisations, units } from '../catalog/catalog.tables.js';
 import {
   STATUSES,
   STAFF_ACTIONS,
+  audienceOf,
   callTransfers,
   isStatus,
   mapChanged,
@@ -110,7 +112,7 @@ export interface ActionInput {
 export interface AnswerFile {
   field: string;
   filename: string;
-  data: Buffer;
+  data: Bytes;
 }
 
 const TEXT_MAX = 8000;
@@ -137,22 +139,9 @@ export async function act(ctx: Ctx, principal: Principal, number: string, action
   const row0 = await caseRow(orm, number);
   if (!row0 || !may(principal, action, row0)) throw new AppError('FORBIDDEN');
   const actor: Actor = { id: user.id, label: user.username, ip };
-  const now = ctx.now();
 
-  // Files are checked and stored before the transaction, like photos on submission.
-  const checked: CheckedDocument[] = [];
-  const issues: FieldIssue[] = [];
-  for (const f of files) {
-    try {
-      checked.push(await checkDocument(f.data, f.filename, f.field));
-    } catch (err) {
-      if (err instanceof AppError && err.issues.length) issues.push(...err.issues);
-      else throw err;
-    }
-  }
-  if (issues.length) throw new AppError('VALIDATION', { issues });
-  const fileIds = checked.map(() => randomUUID());
-  await Promise.all(checked.map((d, i) => ctx.files.put(`documents/${fileIds[i]}`, d.data)));
+  // Files are checked and stored before the transaction, one at a time, like photos on submission.
+  const docs = await checkAndStoreDocuments(ctx.files, files);
 
   try {
     await orm.transaction(async (tx) => {
@@ -160,8 +149,14 @@ export async function act(ctx: Ctx, principal: Principal, number: string, action
       const [row] = await tx.select().from(cases).where(eq(cases.id, row0.id)).for('update');
       // Decided again on the locked row: a redirect that committed meanwhile may have taken the case out of this unit.
       if (!row || !may(principal, action, row)) throw new AppError('FORBIDDEN');
+      // The moment of the change is the database's, read after the lock: the history of a case is
+      // in the order its changes were made, whichever instance made them.
+      const now = await databaseNow(tx);
       const label = await unitLabel(tx, row.unitId);
       const before = { status: row.status, unitId: row.unitId, organisationId: row.organisationId, assigneeId: row.assigneeId, hidden: row.hidden, duplicateOfId: row.duplicateOfId };
+      // The audit log is read by administrators, who are no audience of a private document (CC-8):
+      // its records keep who did what and when, but of the document's texts only their length.
+      const recorded = (text: string | null) => (row.isPublic || text === null ? text : `‹${text.length} ${text.length === 1 ? 'знак' : 'знака'}›`);
       const setStatus = (s: CaseStatus) => ({ status: s, updatedAt: now, closedAt: STATUSES[s].open ? null : (row.closedAt ?? now) });
 
       switch (action) {
@@ -181,17 +176,17 @@ export async function act(ctx: Ctx, principal: Principal, number: string, action
           const s = input.status && input.status in STATUSES && input.status !== 'rejected' && input.status !== 'duplicate' ? (input.status as CaseStatus) : (row.status as CaseStatus);
           await tx.update(cases).set({ ...setStatus(s), firstAnswerAt: row.firstAnswerAt ?? now }).where(eq(cases.id, row.id));
           const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'answer', statusFrom: row.status, statusTo: s !== row.status ? s : null, text, visibility: visibilityOf('answer'), actorLabel: label, actorId: user.id }).returning({ id: caseEvents.id });
-          if (checked.length) {
-            await tx.insert(caseFiles).values(checked.map((d, i) => ({ id: fileIds[i]!, caseId: row.id, kind: 'document', position: 100 + i, mime: d.mime, filename: d.filename, originalKind: d.type, bytes: d.data.length, eventId: ev!.id })));
+          if (docs.length) {
+            await tx.insert(caseFiles).values(docs.map((d, i) => ({ id: d.id, caseId: row.id, kind: 'document', position: 100 + i, mime: d.mime, filename: d.filename, originalKind: d.type, bytes: d.bytes, eventId: ev!.id })));
           }
-          await audit(tx, actor, { action: 'case.answer', entity: 'case', entityId: row.regNumber, before, after: { status: s, answer: text, files: checked.map((d) => d.filename) } });
+          await audit(tx, actor, { action: 'case.answer', entity: 'case', entityId: row.regNumber, before, after: { status: s, answer: recorded(text), files: docs.map((d) => recorded(d.filename)) } });
           await notify(tx, ctx, row, { visibility: visibilityOf('answer'), statusTo: s !== row.status ? s : null, text, eventId: ev!.id, answer: true });
           return;
         }
         case 'note': {
           const text = need(input.text, 'text');
           await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'note', text, visibility: visibilityOf('note'), actorLabel: label, actorId: user.id });
-          await audit(tx, actor, { action: 'case.note', entity: 'case', entityId: row.regNumber, after: { note: text } });
+          await audit(tx, actor, { action: 'case.note', entity: 'case', entityId: row.regNumber, after: { note: recorded(text) } });
           return;
         }
         case 'assign': {
@@ -227,7 +222,7 @@ export async function act(ctx: Ctx, principal: Principal, number: string, action
           }
           await tx.update(cases).set({ unitId: toUnit, organisationId: toOrg, assigneeId: null, updatedAt: now }).where(eq(cases.id, row.id));
           const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'redirected', text: reason, visibility: visibilityOf('redirected'), actorLabel: target, actorId: user.id }).returning({ id: caseEvents.id });
-          await audit(tx, actor, { action: 'case.redirect', entity: 'case', entityId: row.regNumber, before, after: { unitId: toUnit, organisationId: toOrg, reason } });
+          await audit(tx, actor, { action: 'case.redirect', entity: 'case', entityId: row.regNumber, before, after: { unitId: toUnit, organisationId: toOrg, reason: recorded(reason) } });
           await notify(tx, ctx, row, { visibility: visibilityOf('redirected'), statusTo: null, text: `${target}: ${reason}`, eventId: ev!.id });
           return;
         }
@@ -235,7 +230,7 @@ export async function act(ctx: Ctx, principal: Principal, number: string, action
           const hide = input.hide !== false;
           const reason = hide ? need(input.text, 'text', 5) : null;
           if (input.photoId) {
-            const [f] = await tx.select({ id: caseFiles.id }).from(caseFiles).where(and(eq(caseFiles.id, input.photoId), eq(caseFiles.caseId, row.id)));
+            const [f] = isFileId(input.photoId) ? await tx.select({ id: caseFiles.id }).from(caseFiles).where(and(eq(caseFiles.id, input.photoId), eq(caseFiles.caseId, row.id))) : [];
             if (!f) throw new AppError('VALIDATION', { issues: [{ field: 'photoId', code: 'NOT_IN_LIST' }] });
             await tx.update(caseFiles).set({ hidden: hide, hiddenReason: reason }).where(eq(caseFiles.id, f.id));
             await audit(tx, actor, { action: hide ? 'photo.hide' : 'photo.show', entity: 'case', entityId: row.regNumber, after: { photoId: f.id, reason } });
@@ -250,13 +245,13 @@ export async function act(ctx: Ctx, principal: Principal, number: string, action
           const reason = need(input.text, 'text', 5);
           await tx.update(cases).set({ ...setStatus('rejected'), firstAnswerAt: row.firstAnswerAt ?? now }).where(eq(cases.id, row.id));
           const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'rejected', statusFrom: row.status, statusTo: 'rejected', text: reason, visibility: visibilityOf('rejected'), actorLabel: label, actorId: user.id }).returning({ id: caseEvents.id });
-          await audit(tx, actor, { action: 'case.reject', entity: 'case', entityId: row.regNumber, before, after: { status: 'rejected', reason } });
+          await audit(tx, actor, { action: 'case.reject', entity: 'case', entityId: row.regNumber, before, after: { status: 'rejected', reason: recorded(reason) } });
           await notify(tx, ctx, row, { visibility: visibilityOf('rejected'), statusTo: 'rejected', text: reason, eventId: ev!.id });
           return;
         }
         case 'duplicate': {
           const main = await caseRow(tx, input.mainNumber ?? '');
-          if (!main || main.id === row.id || !main.isPublic || main.kind !== row.kind || main.duplicateOfId) {
+          if (!main || main.id === row.id || !main.isPublic || main.hidden || main.kind !== row.kind || main.duplicateOfId) {
             throw new AppError('VALIDATION', { issues: [{ field: 'mainNumber', code: 'CASE_NOT_FOUND' }] });
           }
           await tx.update(cases).set({ ...setStatus('duplicate'), duplicateOfId: main.id }).where(eq(cases.id, row.id));
@@ -282,7 +277,7 @@ export async function act(ctx: Ctx, principal: Principal, number: string, action
       }
     });
   } catch (err) {
-    await Promise.all(fileIds.map((id) => ctx.files.remove(`documents/${id}`).catch(() => undefined)));
+    await removeDocuments(ctx.files, docs);
     throw err;
   }
   mapChanged();
@@ -301,7 +296,8 @@ type CaseRow = typeof cases.$inferSelect;
 async function notify(tx: Tx, ctx: Ctx, c: CaseRow, ev: { visibility: EventVisibility; statusTo: CaseStatus | null; text: string | null; eventId: number; answer?: boolean; mainNumber?: string }): Promise<void> {
   const recipients = new Map<string, { lang: Lang; audience: Audience; subscriptionId: number | null; firstName: string | null }>();
   if (c.submitterEmail) recipients.set(c.submitterEmail.toLowerCase(), { lang: c.lang === 'en' ? 'en' : 'bg', audience: c.authorId ? 'author' : 'submitter', subscriptionId: null, firstName: null });
-  if (c.isPublic) {
+  // Subscribers follow as the public: a case the public may no longer see (hidden, CC-17) tells them nothing more.
+  if (audienceOf({ kind: 'anonymous' }, c) === 'public') {
     const subs = await tx
       .select({ id: subscriptions.id, email: users.email, locale: users.locale, first: users.firstName, closedAt: users.closedAt })
       .from(subscriptions)

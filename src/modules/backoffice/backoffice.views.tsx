@@ -5,7 +5,7 @@ import { Layout, type PageCtx } from '../../platform/web/layout.js';
 import { ErrorSummary, Field, CsrfField, csrfAction } from '../../platform/web/form.js';
 import { DISTRICT_NAMES } from '../../platform/geo/index.js';
 import { localName, type Catalog } from '../catalog/index.js';
-import { STATUSES, STATUS_CODES, StatusBadge, documentKindName, eventLabel, type CaseView } from '../cases/index.js';
+import { STATUSES, STATUS_CODES, StatusBadge, eventLabel, kindName, type CaseView } from '../cases/index.js';
 import { translator } from '../../platform/i18n/index.js';
 import { CLOSED_COUNT_DAYS, type InboxCounts, type InboxFilter, type InboxRow, type StaffCase } from './backoffice.service.js';
 
@@ -120,11 +120,6 @@ function w(lang: Lang, key: Word, vars?: Record<string, string | number>): strin
   return s;
 }
 
-function kindName(kind: string, lang: Lang): string {
-  if (kind === 'signal') return w(lang, 'signal');
-  if (kind === 'question') return w(lang, 'question');
-  return documentKindName(kind, lang);
-}
 
 function districtOptions(lang: Lang) {
   return Object.entries(DISTRICT_NAMES)

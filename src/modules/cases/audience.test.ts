@@ -33,7 +33,6 @@ beforeAll(async () => {
 type Marker = 'status' | 'answer' | 'redirect' | 'reject' | 'note' | 'hideReason' | 'photoHideReason' | 'hiddenPhoto' | 'submitterEmail' | 'submitterPhone' | 'ownFile' | 'answerFile';
 const ALL: Marker[] = ['status', 'answer', 'redirect', 'reject', 'note', 'hideReason', 'photoHideReason', 'hiddenPhoto', 'submitterEmail', 'submitterPhone', 'ownFile', 'answerFile'];
 const PUBLIC_HISTORY: Marker[] = ['status', 'answer', 'redirect', 'reject'];
-const INTERNAL: Marker[] = ['note', 'hideReason', 'photoHideReason', 'hiddenPhoto'];
 
 /** The outputs of a public signal and what each shows: the hand-written table. */
 const SIGNAL_OUTPUTS: Record<string, Marker[]> = {
@@ -57,6 +56,9 @@ const SIGNAL_OUTPUTS: Record<string, Marker[]> = {
   'subscriber emails': PUBLIC_HISTORY,
   // Staff of the handling unit: everything.
   'staff page': [...PUBLIC_HISTORY, 'note', 'hideReason', 'photoHideReason', 'hiddenPhoto', 'submitterEmail', 'submitterPhone', 'answerFile'],
+  // The Contact Center's operators answer callers about any public signal; administrators look after abuse.
+  'operator staff page': [...PUBLIC_HISTORY, 'note', 'hideReason', 'photoHideReason', 'hiddenPhoto', 'submitterEmail', 'submitterPhone', 'answerFile'],
+  'admin staff page': [...PUBLIC_HISTORY, 'note', 'hideReason', 'photoHideReason', 'hiddenPhoto', 'submitterEmail', 'submitterPhone', 'answerFile'],
 };
 
 /** The outputs of a private letter. */
@@ -124,6 +126,9 @@ describe('audiences (issue 11): each output shows what its audience receives, an
     await act('redirect', { unitId: String(unitIds.get('R24-ADM')), text: marks.redirect });
 
     const manager24 = await staff(app, 'manager', 'R24-ADM');
+    const operator = await staff(app, 'operator', 'KC');
+    const admin = await staff(app, 'admin', 'KC');
+    await app.ctx.db.orm.update(users).set({ unitId: null }).where(eq(users.id, admin.id));
     const get = async (url: string, cookie?: string) => {
       const res = await app.app.inject({ url, headers: cookie ? { cookie } : {} });
       expect(res.statusCode, url).toBe(200);
@@ -151,6 +156,8 @@ describe('audiences (issue 11): each output shows what its audience receives, an
       'subscriber emails': mailText(follower.email),
       // After the redirect the case is the other unit's: its manager sees everything.
       'staff page': await get(`/staff/cases/${enc(number)}`, manager24.cookie),
+      'operator staff page': await get(`/staff/cases/${enc(number)}`, operator.cookie),
+      'admin staff page': await get(`/staff/cases/${enc(number)}`, admin.cookie),
     };
     const failures: string[] = [];
     for (const [output, expected] of Object.entries(SIGNAL_OUTPUTS)) {
@@ -212,6 +219,10 @@ describe('audiences (issue 11): each output shows what its audience receives, an
       if (JSON.stringify(got) !== JSON.stringify([...expected].sort())) failures.push(`${output}: shows [${got.join(', ')}], should show [${[...expected].sort().join(', ')}]`);
     }
     expect(failures).toEqual([]);
+    // Administrators are no audience of a letter: the audit log keeps who did what and when, not its texts.
+    const { rows: audits } = await app.ctx.db.raw.executeSql("SELECT after::text AS a FROM audit_log WHERE entity = 'case' AND entity_id = $1", [number]);
+    expect(audits.length).toBeGreaterThanOrEqual(4);
+    for (const m of [marks.note, marks.answer, marks.reject, marks.answerFile]) expect(JSON.stringify(audits), m).not.toContain(m);
     // Its email subject agrees with the kind: "Писмо … е регистрирано", a complaint "… е регистрирана".
     const registered = mails.find((m) => m.template === 'document-registered')!;
     expect(registered.subject).toBe(`Писмо № ${number} е регистрирано`);
@@ -242,5 +253,34 @@ describe('audiences (issue 11): each output shows what its audience receives, an
     );
     const all = await app.ctx.db.orm.select().from(mailOutbox).where(eq(mailOutbox.to, author.email));
     expect(all.map((x) => x.subject)).toContain(`Жалба № ${done.number} е регистрирана`);
+  });
+
+  test('a hidden signal tells its followers nothing more, while its submitter still hears; a duplicate tells both the main number', async () => {
+    const manager = await staff(app, 'manager', 'R09-ADM');
+    const follower = await citizen(app);
+    const { plain } = await types(app);
+    const tag = randomBytes(4).toString('hex');
+    const submitter = `skrit.${tag}@example.bg`;
+    const make = async (email: string) => (await submitCase(app.ctx, SubmitCaseBody.parse({ ...signalBody(plain, { ...lozenets, email }), lang: 'bg' }), [])).number;
+    const act = async (number: string, action: string, form: Record<string, string>) => expect((await post(app, `/staff/cases/${enc(number)}/${action}`, form, { cookie: manager.cookie })).statusCode).toBe(303);
+    const updates = async (to: string) => (await app.ctx.db.orm.select().from(mailOutbox).where(eq(mailOutbox.to, to))).filter((m) => m.template.startsWith('case-update')).map((m) => m.text).join('\n');
+
+    const hidden = await make(submitter);
+    await post(app, `/cases/${enc(hidden)}/subscription`, { action: 'subscribe' }, { cookie: follower.cookie });
+    await act(hidden, 'hide', { text: `Обидно съдържание ${tag}` });
+    await act(hidden, 'answer', { text: `ОТГОВОР-СЛЕД-СКРИВАНЕ-${tag}` });
+    expect(await updates(submitter)).toContain(`ОТГОВОР-СЛЕД-СКРИВАНЕ-${tag}`);
+    expect(await updates(follower.email)).not.toContain(`ОТГОВОР-СЛЕД-СКРИВАНЕ-${tag}`);
+    // Neither ever reads why it was hidden.
+    expect(await updates(submitter)).not.toContain(`Обидно съдържание ${tag}`);
+
+    const main = await make(`glaven.${tag}@example.bg`);
+    const dup = await make(`dubl.${tag}@example.bg`);
+    await post(app, `/cases/${enc(dup)}/subscription`, { action: 'subscribe' }, { cookie: follower.cookie });
+    await act(dup, 'duplicate', { mainNumber: main });
+    expect(await updates(`dubl.${tag}@example.bg`)).toContain(main);
+    expect(await updates(follower.email)).toContain(main);
+    // The public history of the duplicate names the main signal.
+    expect((await app.app.inject({ url: `/api/v1/cases/${enc(dup)}` })).json().history.map((h: { type: string; text: string | null }) => `${h.type}:${h.text}`)).toContain(`duplicate:${main}`);
   });
 });

@@ -7,7 +7,7 @@ import type { Ctx } from '../../platform/context.js';
 import { AppError, type FieldIssue } from '../../platform/errors/index.js';
 import { ID_MAX, int, parseOrThrow, text } from '../../platform/errors/validation.js';
 import { MAX_DOCUMENT_BYTES } from '../../platform/files/documents.js';
-import { attachment, formFields, requireUser } from '../../platform/web/guards.js';
+import { formFields, requireUser } from '../../platform/web/guards.js';
 import { toAppError } from '../../platform/web/http-errors.js';
 import { lastValues, readBack, readMultipart } from '../../platform/web/multipart.js';
 import { LimitError } from '../../platform/ratelimit/index.js';
@@ -29,7 +29,7 @@ import {
 import { DocumentFormPage, DocumentPage, MyCasesPage, MySubscriptionsPage, UnsubscribePage } from './cases.documents.views.js';
 import { DOCUMENT_KINDS, KINDS } from './cases.policy.js';
 import { caseUrl } from './cases.service.js';
-import { caseAccessOf } from './cases.guard.js';
+import { caseAccessOf, sendCaseDocument } from './cases.guard.js';
 import { may } from './cases.access.js';
 
 export const DocumentBody = z.object({
@@ -66,7 +66,7 @@ async function readDocumentForm(req: FastifyRequest, dataDir: string): Promise<{
     if (f.fieldname !== 'files') continue;
     const field = `files[${files.length + issues.length}]`;
     if (f.truncated) issues.push({ field, code: 'FILE_TOO_LARGE' });
-    else files.push({ field, filename: f.filename ?? 'document', data: await readBack(f) });
+    else files.push({ field, filename: f.filename ?? 'document', data: () => readBack(f) });
   }
   if (form.tooManyFiles) issues.push({ field: 'files', code: 'TOO_MANY_FILES' });
   return { values: lastValues(form.fields), files, issues };
@@ -131,16 +131,7 @@ export async function documentsRoutes(root: FastifyInstance, ctx: Ctx): Promise<
     if (v.isPublic && !scope.hidden && audience === 'author' && !fresh) return reply.redirect(caseUrl(v.number), 303);
     return page(reply, DocumentPage({ ctx: pageCtx(req), view: v, justRegistered: fresh, email: fresh ? user.email : undefined }));
   });
-  app.get('/documents/:number/files/:id', hide, async (req, reply) => {
-    const doc = caseAccessOf(req).view!.documents.find((d) => d.id === (req.params as { id: string }).id);
-    const data = doc ? await ctx.files.get(`documents/${doc.id}`) : null;
-    if (!doc || !data) throw new AppError('NOT_FOUND');
-    return reply
-      .type(doc.mime)
-      .header('Cache-Control', 'private, no-store')
-      .header('Content-Disposition', attachment(doc.filename))
-      .send(data);
-  });
+  app.get('/documents/:number/files/:id', hide, async (req, reply) => sendCaseDocument(ctx, req, reply, { personal: true }));
 
   app.get('/my/cases', hide, async (req, reply) => {
     const user = requireUser(req);

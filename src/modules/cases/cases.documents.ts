@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { and, count, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.js';
 import type { Orm, Tx } from '../../platform/db/index.js';
 import type { SessionUser } from '../../platform/auth/index.js';
-import { AppError, type FieldIssue, type Lang } from '../../platform/errors/index.js';
-import { checkDocument, type CheckedDocument } from '../../platform/files/documents.js';
+import { AppError, type FieldIssue } from '../../platform/errors/index.js';
+import { checkAndStoreDocuments, removeDocuments } from '../../platform/files/documents.js';
+import type { Bytes } from '../../platform/files/storage.js';
 import { queueMail } from '../../platform/mail/index.js';
 import { noticeMail } from '../../platform/mail/notice.js';
-import { formatDateTime } from '../../platform/i18n/index.js';
 import { insertRegistered } from './cases.store.js';
 import { documentHits } from './cases.limits.js';
 import { hitLimits } from '../../platform/ratelimit/index.js';
@@ -22,7 +21,7 @@ import { cases, subscriptions } from './cases.tables.js';
 export interface DocumentUpload {
   field: string;
   filename: string;
-  data: Buffer;
+  data: Bytes;
 }
 
 /** A letter, complaint, proposal or public-information request (CC-8). */
@@ -31,11 +30,6 @@ export interface DocumentInput {
   subject: string;
   description: string;
   unitId: number;
-}
-
-/** The name of a document kind. */
-export function documentKindName(kind: string, lang: Lang): string {
-  return kindName(kind, lang);
 }
 
 /** The addressees a registered user can choose: every unit, grouped by its organisation. */
@@ -97,19 +91,8 @@ export async function registerDocument(
   const [unit] = await ctx.db.orm.select({ id: units.id }).from(units).where(eq(units.id, input.unitId));
   if (!unit) issues.push({ field: 'unitId', code: 'NOT_IN_LIST' });
   if (uploads.length > policy.maxFiles) issues.push({ field: 'files', code: 'TOO_MANY_FILES' });
-  const checked: CheckedDocument[] = [];
-  for (const u of uploads) {
-    try {
-      checked.push(await checkDocument(u.data, u.filename, u.field));
-    } catch (err) {
-      if (err instanceof AppError && err.issues.length) issues.push(...err.issues);
-      else throw err;
-    }
-  }
-  if (issues.length) throw new AppError('VALIDATION', { issues });
-
-  const ids = checked.map(() => randomUUID());
-  await Promise.all(checked.map((d, i) => ctx.files.put(`documents/${ids[i]}`, d.data)));
+  // Each file is checked by its bytes and stored before the register is touched, one at a time.
+  const docs = await checkAndStoreDocuments(ctx.files, uploads, issues);
   try {
     const [unitName] = await ctx.db.orm.select({ bg: units.nameBg }).from(units).where(eq(units.id, input.unitId));
     const lang = sender.locale;
@@ -136,7 +119,7 @@ export async function registerDocument(
         { type: 'registered', statusTo: 'pending', visibility: visibilityOf('registered'), actorLabel: 'Деловодство' },
         { type: 'routed', visibility: visibilityOf('routed'), actorLabel: unitName?.bg ?? null },
       ],
-      files: checked.map((d, i) => ({ id: ids[i]!, kind: 'document', position: i, mime: d.mime, filename: d.filename, originalKind: d.type, bytes: d.data.length })),
+      files: docs.map((d, i) => ({ id: d.id, kind: 'document', position: i, mime: d.mime, filename: d.filename, originalKind: d.type, bytes: d.bytes })),
       mails: (number, at) =>
         sender.email
           ? [
@@ -158,7 +141,7 @@ export async function registerDocument(
     });
     return { number: reg.number, registeredAt: reg.registeredAt };
   } catch (err) {
-    await Promise.all(ids.map((id) => ctx.files.remove(`documents/${id}`).catch(() => undefined)));
+    await removeDocuments(ctx.files, docs);
     throw err;
   }
 }

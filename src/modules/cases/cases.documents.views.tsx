@@ -3,10 +3,11 @@ import type { ErrorCode, FieldIssue, Lang } from '../../platform/errors/index.js
 import { formatDate, formatDateTime } from '../../platform/i18n/index.js';
 import { Layout, type PageCtx } from '../../platform/web/layout.js';
 import { ErrorSummary, Field, CsrfField, csrfAction } from '../../platform/web/form.js';
-import { DOCUMENT_KINDS, KINDS, type CaseKind } from './cases.policy.js';
+import { DOCUMENT_KINDS, KINDS } from './cases.policy.js';
 import { caseUrl, statusLabel } from './cases.service.js';
 import type { CaseView } from './cases.present.js';
-import { documentKindName, myCaseUrl, type MyCaseRow } from './cases.documents.js';
+import { myCaseUrl, type MyCaseRow } from './cases.documents.js';
+import { kindName } from './cases.policy.js';
 import { StatusBadge } from './cases.views.js';
 
 const W = {
@@ -102,7 +103,7 @@ export function DocumentFormPage(props: {
           {DOCUMENT_KINDS.map((k, i) => (
             <label class="check">
               <input type="radio" name="kind" value={k} id={i === 0 ? 'kind' : undefined} checked={(values.kind ?? 'letter') === k} required />{' '}
-              {documentKindName(k, l)}
+              {kindName(k, l)}
             </label>
           ))}
         </fieldset>
@@ -160,11 +161,6 @@ export function DocumentFormPage(props: {
   );
 }
 
-function kindName(kind: CaseKind, lang: Lang): string {
-  if (kind === 'signal') return lang === 'bg' ? 'Сигнал' : 'Signal';
-  if (kind === 'question') return lang === 'bg' ? 'Искане за информация' : 'Information request';
-  return documentKindName(kind, lang);
-}
 
 /** A private document as its author or the handling unit's staff see it. */
 export function DocumentPage({ ctx, view, justRegistered, email }: { ctx: PageCtx; view: CaseView; justRegistered?: boolean; email?: string }): VNode {

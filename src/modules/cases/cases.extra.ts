@@ -31,7 +31,7 @@ export function dayBounds(f: ExtraField, today: string): { min: string; max: str
  * values to store, typed. Problems are added to `issues` as `extra.<code>`, with the limit missed.
  * `today` is Sofia's calendar day (YYYY-MM-DD), the latest day a "past" date field accepts.
  */
-export function validateExtra(fields: ExtraField[], raw: Record<string, Raw>, issues: FieldIssue[], today: string = DAY_MAX): Record<string, unknown> {
+export function validateExtra(fields: ExtraField[], raw: Record<string, Raw>, issues: FieldIssue[], today: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of fields) {
     const field = `extra.${f.code}`;

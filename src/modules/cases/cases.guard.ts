@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { attachment } from '../../platform/web/guards.js';
 import type { Ctx } from '../../platform/context.js';
 import type { Orm } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/index.js';
@@ -95,6 +96,7 @@ async function resolve(ctx: Ctx, req: FastifyRequest, g: Guard): Promise<CaseAcc
   if (g.by === 'token') {
     const view = await findByToken(orm, key);
     if (!view) throw new AppError('NOT_FOUND');
+    // The link's holder sees the case whether or not staff hid it from the public: `hidden` decides nothing here.
     return { principal: { kind: 'link' }, audience: 'submitter', scope: { id: view.id, unitId: view.unitId, isPublic: view.isPublic, hidden: false, authorId: view.authorId }, view };
   }
 
@@ -102,14 +104,16 @@ async function resolve(ctx: Ctx, req: FastifyRequest, g: Guard): Promise<CaseAcc
     // The hot path: one prepared statement that finds only public, visible cases.
     const view = await findPublicByNumber(orm, key);
     if (!view) throw new AppError(writes ? 'CASE_NOT_FOUND' : (g.missing ?? 'NOT_FOUND'));
-    const principal = await principalOf(orm, req.user);
+    // A public page decides no staff right: the person's units are not looked up (a staff action
+    // asked with this principal is refused, the safe way to be wrong).
+    const principal: Principal = req.user ? { kind: 'user', user: req.user, units: new Set() } : { kind: 'anonymous' };
     return { principal, audience: 'public', scope: { id: view.id, unitId: view.unitId, isPublic: true, hidden: false, authorId: view.authorId }, view };
   }
 
-  const principal = await principalOf(orm, req.user);
   if (g.by === 'photo') {
     const scope = await caseScopeOfPhoto(orm, key);
     if (!scope) throw denied();
+    const principal: Principal = g.publicView ? { kind: 'anonymous' } : await principalOf(orm, req.user);
     const audience = g.publicView ? (scope.isPublic && !scope.hidden && !scope.photoHidden ? 'public' : null) : audienceOf(principal, scope);
     if (!audience || (g.audiences && !g.audiences.includes(audience))) throw denied();
     return { principal, audience, scope, view: null };
@@ -117,6 +121,7 @@ async function resolve(ctx: Ctx, req: FastifyRequest, g: Guard): Promise<CaseAcc
 
   const scope = await caseScopeByNumber(orm, key);
   if (!scope) throw denied();
+  const principal = await principalOf(orm, req.user);
   const audience = audienceOf(principal, scope);
   if (!audience || (g.audiences && !g.audiences.includes(audience))) throw denied();
   const action = g.staff ? staffActionOf(req) : null;
@@ -153,4 +158,16 @@ export function installCaseGuards(app: FastifyInstance, ctx: Ctx): void {
 export function caseAccessOf(req: FastifyRequest): CaseAccess {
   if (!req.caseAccess) throw new AppError('NOT_FOUND');
   return req.caseAccess;
+}
+
+/**
+ * Sends one attached document of the guarded case, if the audience receives it (its own files, or
+ * those of an answer it reads); otherwise the same 404 as for a file that does not exist.
+ */
+export async function sendCaseDocument(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, opts: { personal: boolean }) {
+  const doc = caseAccessOf(req).view?.documents.find((d) => d.id === (req.params as { id?: string }).id);
+  const data = doc ? await ctx.files.get(`documents/${doc.id}`) : null;
+  if (!doc || !data) throw new AppError('NOT_FOUND');
+  if (opts.personal) reply.header('Referrer-Policy', 'no-referrer').header('Cache-Control', 'private, no-store');
+  return reply.type(doc.mime).header('Content-Disposition', attachment(doc.filename)).send(data);
 }

@@ -6,6 +6,7 @@ import { caseTypes, categories } from '../catalog/catalog.tables.js';
 import type { MapFilter } from './cases.schemas.js';
 import { caseUrl, statusLabel } from './cases.service.js';
 import { cases } from './cases.tables.js';
+import { publicCases } from './cases.audience.js';
 
 /** The map shows what was registered in the last 30 days (CC-6). */
 export const MAP_DAYS = 30;
@@ -20,8 +21,8 @@ function recentPublicSignals(f: Omit<MapFilter, 'zoom' | 'bbox'>, now: Date): SQ
   const since = new Date(now.getTime() - MAP_DAYS * 86_400_000);
   const parts: SQL[] = [
     eq(cases.kind, 'signal'),
-    eq(cases.isPublic, true),
-    eq(cases.hidden, false),
+    // What the public may see (cases.audience.ts); the same words as the map's partial index.
+    publicCases(),
     sql`${cases.location} IS NOT NULL`,
     gte(cases.registeredAt, since),
   ];

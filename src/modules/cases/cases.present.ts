@@ -1,6 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Orm, Tx } from '../../platform/db/index.js';
 import { districts, neighbourhoods } from '../../platform/geo/index.js';
+import { isFileId } from '../../platform/files/storage.js';
 import { parseRegNumber } from '../../platform/register/index.js';
 import { caseTypes, categories, units } from '../catalog/catalog.tables.js';
 import type { CatalogType } from '../catalog/index.js';
@@ -197,7 +198,7 @@ export async function caseScopeByNumber(orm: Orm | Tx, number: string): Promise<
 
 /** The case a photo belongs to, as the access policy needs it; null when there is no such photo. */
 export async function caseScopeOfPhoto(orm: Orm, fileId: string): Promise<(CaseScope & { id: number; photoHidden: boolean }) | null> {
-  if (!/^[0-9a-f-]{36}$/.test(fileId)) return null;
+  if (!isFileId(fileId)) return null;
   const [r] = await orm
     .select({ id: cases.id, unitId: cases.unitId, isPublic: cases.isPublic, hidden: cases.hidden, authorId: cases.authorId, photoHidden: caseFiles.hidden })
     .from(caseFiles)

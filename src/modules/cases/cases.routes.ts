@@ -8,7 +8,6 @@ import { ID_MAX, int, number, parseOrThrow } from '../../platform/errors/validat
 import { renderFragment, renderPage } from '../../platform/web/layout.js';
 import { pageCtx } from '../../platform/web/pages.js';
 import { toAppError } from '../../platform/web/http-errors.js';
-import { attachment } from '../../platform/web/guards.js';
 import { readBack, readMultipart } from '../../platform/web/multipart.js';
 import { checkHuman, formStamp, STAMP_FIELD } from '../../platform/web/forms.js';
 import { LimitError, retryAfter } from '../../platform/ratelimit/index.js';
@@ -19,7 +18,7 @@ import { STATUSES } from './cases.policy.js';
 import { MapQuery, PublicCase, SubmitCaseBody, SubmittedCase, type MapFilter } from './cases.schemas.js';
 import { caseUrl, statusLabel, submitCase, type Upload } from './cases.service.js';
 import { findPublicByNumber, type CaseView } from './cases.present.js';
-import { caseAccessOf } from './cases.guard.js';
+import { caseAccessOf, sendCaseDocument } from './cases.guard.js';
 import { CasePage, ExtraFields, HomePage, ReceiptPage, SubmitPage, TrackNotFoundPage, type FormValues } from './cases.views.js';
 
 const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
@@ -85,7 +84,7 @@ async function readForm(req: FastifyRequest, dataDir: string): Promise<{ values:
     const field = `photos[${photos.length + issues.length}]`;
     // Keep reading after an oversized file, so the rest of what the person typed is not lost.
     if (f.truncated) issues.push({ field, code: 'PHOTO_TOO_LARGE' });
-    else photos.push({ field, data: await readBack(f) });
+    else photos.push({ field, data: () => readBack(f) });
   }
   if (form.tooManyFiles) issues.push({ field: 'photos', code: 'TOO_MANY_PHOTOS' });
   return { values, photos, issues };
@@ -235,15 +234,7 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
   });
 
   // Files of a public answer (CC-10), served only while the case and the answer are public.
-  app.get('/cases/:number/files/:id', { schema: { hide: true } }, async (req, reply) => {
-    const doc = caseAccessOf(req).view?.documents.find((d) => d.id === (req.params as { id: string }).id);
-    const data = doc ? await ctx.files.get(`documents/${doc.id}`) : null;
-    if (!doc || !data) throw new AppError('NOT_FOUND');
-    return reply
-      .type(doc.mime)
-      .header('Content-Disposition', attachment(doc.filename))
-      .send(data);
-  });
+  app.get('/cases/:number/files/:id', { schema: { hide: true } }, async (req, reply) => sendCaseDocument(ctx, req, reply, { personal: false }));
 
   app.get('/p/:token', { schema: { hide: true } }, async (req, reply) => {
     const { token } = req.params as { token: string };
@@ -253,6 +244,9 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
     const justRegistered = (req.query as { new?: string }).new === '1';
     return html(reply, renderPage(CasePage({ ctx: pageCtx(req), view, privateToken: token, justRegistered })));
   });
+
+  // Files of the answers the submitter receives (cases.audience.ts), also while the case is hidden.
+  app.get('/p/:token/files/:id', { schema: { hide: true } }, async (req, reply) => sendCaseDocument(ctx, req, reply, { personal: true }));
 
   app.get('/p/:token/receipt', { schema: { hide: true } }, async (req, reply) => {
     const view = caseAccessOf(req).view!;

@@ -1,30 +1,27 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.js';
-import type { Orm } from '../../platform/db/index.js';
 import { AppError, type FieldIssue, type Lang } from '../../platform/errors/index.js';
 import { processPhoto, type ProcessedPhoto } from '../../platform/files/images.js';
-import { districts, locate, neighbourhoods } from '../../platform/geo/index.js';
+import { bytesOf, type Bytes } from '../../platform/files/storage.js';
+import { districts, locate } from '../../platform/geo/index.js';
 import { hitLimits, type LimitHit } from '../../platform/ratelimit/index.js';
-import { parseRegNumber } from '../../platform/register/index.js';
 import { insertRegistered } from './cases.store.js';
 import { visibilityOf } from './cases.audience.js';
 import { getCatalog, localName, type CatalogType } from '../catalog/index.js';
-import { caseTypes, categories, units } from '../catalog/catalog.tables.js';
 import { validateExtra } from './cases.extra.js';
 import { sofiaDateTime } from '../../platform/i18n/index.js';
 import { routeFor } from './cases.routing.js';
 import { mapChanged } from './cases.map.js';
 import { confirmationMail } from './cases.mail.js';
 import { isVerifiedEmail, submissionHits } from './cases.limits.js';
-import { KINDS, STATUSES, kindOfRegister, type CaseKind, type CaseStatus } from './cases.policy.js';
+import { KINDS, STATUSES, type CaseKind } from './cases.policy.js';
 import type { SubmitCaseInput } from './cases.schemas.js';
-import { caseFiles, cases } from './cases.tables.js';
 
 /** An uploaded file as the edge received it. */
 export interface Upload {
   field: string;
-  data: Buffer;
+  data: Bytes;
 }
 
 /** What a successful submission returns to its submitter. */
@@ -108,7 +105,8 @@ export async function submitCase(
 
   // Decoding is the slow part: do it before the transaction so the register is never held waiting on it.
   const processed: ProcessedPhoto[] = [];
-  for (const p of photos) processed.push(await processPhoto(p.data, p.field));
+  // One at a time: only one original is in memory, then only its re-encoded copies.
+  for (const p of photos) processed.push(await processPhoto(await bytesOf(p.data), p.field));
   const fileIds = processed.map(() => randomUUID());
   await Promise.all(
     processed.flatMap((p, i) => [

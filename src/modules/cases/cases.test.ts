@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { App } from '../../app.js';
-import { clock, eventually, setDatabaseClock, testApp } from '../../../test/harness.js';
+import { eventually, setDatabaseClock, testApp } from '../../../test/harness.js';
 import { multipart, phonePhoto, POINTS, signalBody, types } from '../../../test/factories.js';
 import { invalidateCatalog, type CatalogType } from '../catalog/index.js';
 import { ip, stampOf } from '../../../test/accounts.factories.js';

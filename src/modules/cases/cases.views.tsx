@@ -489,6 +489,8 @@ export function CasePage({ ctx, view, privateToken, justRegistered, subscription
   const t = translator(ctx.lang);
   const kindLabel = view.kind === 'signal' ? t('case.signal') : t('case.question');
   const photoBase = privateToken ? `/p/${privateToken}/photos` : '/photos';
+  // Through the private link the files come from under it: they stay reachable while the case is hidden.
+  const fileBase = privateToken ? `/p/${privateToken}/files` : `${caseUrl(view.number)}/files`;
   const subPath = `${caseUrl(view.number)}/subscription`;
   return (
     <Layout ctx={ctx} title={`${kindLabel} ${view.number}`}>
@@ -621,7 +623,7 @@ export function CasePage({ ctx, view, privateToken, justRegistered, subscription
           <ul>
             {view.documents.map((d) => (
               <li>
-                <a href={`${caseUrl(view.number)}/files/${d.id}`}>{d.filename}</a> <span class="muted">({Math.max(1, Math.round(d.bytes / 1024))} KB)</span>
+                <a href={`${fileBase}/${d.id}`}>{d.filename}</a> <span class="muted">({Math.max(1, Math.round(d.bytes / 1024))} KB)</span>
               </li>
             ))}
           </ul>

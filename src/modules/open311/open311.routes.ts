@@ -8,6 +8,7 @@ import { AppError } from '../../platform/errors/index.js';
 import { formFields, requireRole } from '../../platform/web/guards.js';
 import { toAppError } from '../../platform/web/http-errors.js';
 import { readBack, readMultipart } from '../../platform/web/multipart.js';
+import type { Upload } from '../cases/index.js';
 import { renderPage } from '../../platform/web/layout.js';
 import { pageCtx } from '../../platform/web/pages.js';
 import type { Lang } from '../../platform/errors/index.js';
@@ -150,8 +151,8 @@ async function geoReport(root: FastifyInstance, ctx: Ctx): Promise<void> {
 }
 
 /** A POST's fields (repeated names as lists) and, when multipart, its `media` photos. */
-async function readPost(req: FastifyRequest, dataDir: string): Promise<{ fields: Params; photos: { field: string; data: Buffer }[] }> {
-  const photos: { field: string; data: Buffer }[] = [];
+async function readPost(req: FastifyRequest, dataDir: string): Promise<{ fields: Params; photos: Upload[] }> {
+  const photos: Upload[] = [];
   if (!req.isMultipart()) {
     const body = req.body;
     return { fields: body && typeof body === 'object' && !Array.isArray(body) ? { ...(body as Params) } : {}, photos };
@@ -165,7 +166,7 @@ async function readPost(req: FastifyRequest, dataDir: string): Promise<{ fields:
     if (f.fieldname !== 'media' && f.fieldname !== 'media[]') continue;
     const field = `photos[${photos.length}]`;
     if (f.truncated) tooLarge ??= field;
-    else photos.push({ field, data: await readBack(f) });
+    else photos.push({ field, data: () => readBack(f) });
   }
   if (tooLarge) throw new AppError('PHOTO_TOO_LARGE', { field: tooLarge });
   return { fields: { ...form.fields } as Params, photos };

@@ -7,7 +7,7 @@ import { sofiaDateTime, translator } from '../../platform/i18n/index.js';
 import { formatRegNumber, parseRegNumber } from '../../platform/register/index.js';
 import { getCatalog, localName, type CatalogType, type ExtraField } from '../catalog/index.js';
 import { caseTypes, organisations, units } from '../catalog/catalog.tables.js';
-import { STATUSES, STATUS_CODES, SubmitCaseBody, caseEvents, caseFiles, cases, eventLabel, eventsFor, filesFor, findByToken, isStatus, publicCases, statusLabel, submitCase } from '../cases/index.js';
+import { STATUSES, STATUS_CODES, SubmitCaseBody, caseEvents, caseFiles, cases, eventLabel, eventsFor, filesFor, findByToken, isStatus, publicCases, statusLabel, submitCase, type Upload } from '../cases/index.js';
 import { useApiKey } from './open311.keys.js';
 import type { O311CreatedT, O311DiscoveryT, O311RequestT, O311ServiceDefinitionT, O311ServiceT, O311UpdateT } from './open311.schemas.js';
 
@@ -54,7 +54,8 @@ export function parseW3cDateTime(s: string): Date | null {
   const se = Number(m[6] ?? 0);
   const ms = m[7] ? Math.floor(Number(m[7]) * 1000) : 0;
   const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || se > 59) return null;
+  // Date.UTC reads years 0–99 as 1900–1999: a date outside the register's sensible years is no date.
+  if (y < 1900 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || se > 59) return null;
   let offsetMin = 0;
   if (m[8] !== 'Z') {
     const oh = Number(m[10]);
@@ -244,7 +245,7 @@ function isHttpUrl(s: string): boolean {
  * POST requests (API-1): the web form's use case with Open311's names. The key is checked
  * first, then the service, then every field; the answer is the registration number.
  */
-export async function postRequest(ctx: Ctx, p: Params, lang: Lang, photos: { field: string; data: Buffer }[] = []): Promise<O311CreatedT> {
+export async function postRequest(ctx: Ctx, p: Params, lang: Lang, photos: Upload[] = []): Promise<O311CreatedT> {
   checkJurisdiction(p);
   const key = await useApiKey(ctx.db.orm, typeof p.api_key === 'string' ? p.api_key.trim() : undefined, ctx.now());
   const code = opt(p, 'service_code');

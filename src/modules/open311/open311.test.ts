@@ -413,6 +413,9 @@ describe('Open311 errors in the spec’s form', () => {
     await expectError('GET', 'requests?page=0', 400, /page/);
     await expectError('GET', 'requests?extensions=maybe', 400, /extensions/);
     await expectError('GET', 'servicerequestupdates?start_date=2026-11-01', 400, /start_date/);
+    // Years 0000–0099 are not read as 1900–1999 (Date.UTC's quirk): outside 1900–2100 a date is no date.
+    await expectError('GET', 'requests?start_date=0026-01-01T00:00:00Z', 400, /start_date/);
+    await expectError('GET', 'servicerequestupdates?end_date=2999-01-01T00:00:00Z', 400, /end_date/);
     await expectError('GET', 'servicerequestupdates?start_date=2026-01-01T00:00:00Z&end_date=2026-12-01T00:00:00Z', 400, /90/);
   });
 

@@ -5,7 +5,7 @@ import { AppError, type FieldIssue } from '../../platform/errors/index.js';
 import { zodIssues } from '../../platform/errors/validation.js';
 import { districts } from '../../platform/geo/geo.tables.js';
 import { categories, units } from '../catalog/catalog.tables.js';
-import { KINDS, STATUSES, STATUS_CODES, cases, type CaseStatus } from '../cases/index.js';
+import { KINDS, STATUSES, STATUS_CODES, cases, publicCases, type CaseStatus } from '../cases/index.js';
 import { OverviewQuery, type Period } from './overview.schemas.js';
 import { TtlCache } from '../../platform/cache/index.js';
 
@@ -203,7 +203,8 @@ export function getOverview(ctx: Ctx, f: OverviewFilter): Promise<Overview> {
 export async function computeOverview(orm: Orm, f: OverviewFilter, now: Date): Promise<Overview> {
   const from = f.period === 'all' ? null : new Date(now.getTime() - Number(f.period) * DAY_MS);
   const nowTs = sql`${now.toISOString()}::timestamptz`;
-  const visible: SQL[] = [sql`${cases.isPublic}`, sql`NOT ${cases.hidden}`, sql`${cases.kind} IN (${list(PUBLIC_KINDS)})`];
+  // Only what the public may see (cases.audience.ts).
+  const visible: SQL[] = [publicCases(), sql`${cases.kind} IN (${list(PUBLIC_KINDS)})`];
   if (f.districtId !== null) visible.push(sql`${cases.districtId} = ${f.districtId}`);
   if (f.categoryId !== null) visible.push(sql`${cases.categoryId} = ${f.categoryId}`);
   const inPeriod = [...visible, sql`${cases.registeredAt} < ${nowTs}`];

@@ -3,7 +3,9 @@
  * decided by the bytes, never by the name or the browser's Content-Type; a file that only
  * starts like a PDF or an office document but is cut off is refused as broken.
  */
-import { AppError } from '../errors/index.js';
+import { randomUUID } from 'node:crypto';
+import { AppError, type FieldIssue } from '../errors/index.js';
+import { bytesOf, type Bytes, type FileStore } from './storage.js';
 import { processPhoto, sniffImage } from './images.js';
 
 /** Largest document accepted (quoted in the FILE_TOO_LARGE message). */
@@ -137,4 +139,47 @@ export async function checkDocument(buf: Buffer, filename: string, field: string
     return { type: 'jpeg', mime: MIME.jpeg, data: photo.large, filename: storedFileName(filename, kind) };
   }
   return { type: kind, mime: MIME[kind], data: buf, filename: storedFileName(filename, kind) };
+}
+
+/** A document that passed its checks and is in the file store under `documents/<id>`. */
+export interface StoredDocument {
+  id: string;
+  type: DocumentType;
+  mime: string;
+  filename: string;
+  bytes: number;
+}
+
+/**
+ * Checks uploaded documents by their bytes one at a time and stores each that passes, so that
+ * at most one is in memory. When any fails, what was stored is removed again and VALIDATION
+ * names every bad file (with the problems already found in `issues`).
+ */
+export async function checkAndStoreDocuments(store: FileStore, uploads: { field: string; filename: string; data: Bytes }[], issues: FieldIssue[] = []): Promise<StoredDocument[]> {
+  const stored: StoredDocument[] = [];
+  const problems = [...issues];
+  try {
+    for (const u of uploads) {
+      try {
+        const d = await checkDocument(await bytesOf(u.data), u.filename, u.field);
+        if (problems.length) continue;
+        const id = randomUUID();
+        await store.put(`documents/${id}`, d.data);
+        stored.push({ id, type: d.type, mime: d.mime, filename: d.filename, bytes: d.data.length });
+      } catch (err) {
+        if (err instanceof AppError && err.issues.length) problems.push(...err.issues);
+        else throw err;
+      }
+    }
+    if (problems.length) throw new AppError('VALIDATION', { issues: problems });
+    return stored;
+  } catch (err) {
+    await removeDocuments(store, stored);
+    throw err;
+  }
+}
+
+/** Removes stored documents (a registration or an answer that did not commit). */
+export async function removeDocuments(store: FileStore, docs: { id: string }[]): Promise<void> {
+  await Promise.all(docs.map((d) => store.remove(`documents/${d.id}`).catch(() => undefined)));
 }

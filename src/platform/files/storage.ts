@@ -35,3 +35,21 @@ export function diskStore(root: string): FileStore {
     },
   };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Whether a file id from a URL or a form is a well-formed UUID: stored files are named by them, and anything else must not reach a uuid column. */
+export function isFileId(s: unknown): s is string {
+  return typeof s === 'string' && UUID.test(s);
+}
+
+/**
+ * An upload's bytes: in memory (tests, small bodies), or read on demand from the temporary file
+ * the edge streamed it to — so that a service holds one upload at a time, not a request's worth.
+ */
+export type Bytes = Buffer | (() => Promise<Buffer>);
+
+/** The bytes of an upload, read now. */
+export function bytesOf(b: Bytes): Promise<Buffer> {
+  return Buffer.isBuffer(b) ? Promise.resolve(b) : b();
+}

@@ -91,7 +91,9 @@ export function mailDelivery(db: Database, opts: { smtpUrl?: string; from: strin
 
 /** The latest outbox messages, newest first, for the development mailbox page. */
 export async function listOutbox(db: Database, limit = 50) {
-  return db.orm.select().from(mailOutbox).orderBy(desc(mailOutbox.id)).limit(limit);
+  // Newest first by when they were written: ids are reserved in blocks per process, so an
+  // instance can write a new email with an id lower than another instance's older ones.
+  return db.orm.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt), desc(mailOutbox.id)).limit(limit);
 }
 
 /** One outbox message by id. */
@@ -111,12 +113,13 @@ export const MAIL_BODY_DAYS = 30;
  * and when; one still waiting for delivery is marked 'erased' and is never sent.
  */
 export async function eraseMailTo(tx: Tx, addresses: string[], placeholder: string): Promise<number> {
-  const list = [...new Set(addresses.filter(Boolean))];
+  // As the mailbox reads them: an anonymous form keeps the address as it was typed.
+  const list = [...new Set(addresses.filter(Boolean).map((a) => a.toLowerCase()))];
   if (!list.length) return 0;
   const rows = await tx
     .update(mailOutbox)
     .set({ to: placeholder, subject: '', text: '', html: '', lastError: null, status: sql`CASE WHEN ${mailOutbox.status} = 'queued' THEN 'erased' ELSE ${mailOutbox.status} END` })
-    .where(inArray(mailOutbox.to, list))
+    .where(inArray(sql`lower(${mailOutbox.to})`, list))
     .returning({ id: mailOutbox.id });
   return rows.length;
 }

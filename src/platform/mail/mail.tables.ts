@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
@@ -25,5 +26,6 @@ export const mailOutbox = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
-  (t) => [index('mail_outbox_created_idx').on(t.createdAt), index('mail_outbox_to_idx').on(t.to)],
+  // By address as the mailbox reads it: a confirmation keeps the address as it was typed.
+  (t) => [index('mail_outbox_created_idx').on(t.createdAt), index('mail_outbox_to_lower_idx').on(sql`lower(${t.to})`)],
 );

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { DB_NOW } from '../db/clock.js';
 import { registerCounters } from './register.tables.js';
 
 export { registerCounters };
@@ -65,13 +66,6 @@ export interface PendingNumber {
 export function pendingNumber(registerCode: string): PendingNumber {
   return { registerCode, text: `${REGISTER_PREFIX}${YEAR_PLACEHOLDER}-${registerCode}-${SEQ_PLACEHOLDER}` };
 }
-
-/**
- * The database clock: every registration moment comes from it, never from an app process's clock,
- * so numbers and dates agree across instances whose clocks differ (issue 11). A deployment never
- * sets `sofia.clock_offset`; tests shift the database's clock with it to cross a new year.
- */
-export const DB_NOW: SQL = sql`(clock_timestamp() + coalesce(nullif(current_setting('sofia.clock_offset', true), '')::interval, interval '0'))`;
 
 /**
  * The counter step as the `t` and `n` members of a WITH statement, for registering a document

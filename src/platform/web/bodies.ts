@@ -8,6 +8,8 @@ export const FORM_BODY_LIMIT = 1024 * 1024;
  * the form's error page.
  */
 export const FORM_VALUE_LIMIT = 64 * 1024;
+/** The most name=value pairs a form may have (the longest form has about sixty fields). */
+export const FORM_PAIRS_LIMIT = 1000;
 
 function tooLarge(): Error {
   return new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
@@ -42,10 +44,14 @@ export function registerFormBodies(app: FastifyInstance): void {
     const onEnd = () => {
       const params = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
       const body: Record<string, string | string[]> = Object.create(null);
+      let pairs = 0;
       for (const [k, v] of params) {
-        if (Buffer.byteLength(v) > FORM_VALUE_LIMIT) return finish(tooLarge());
+        // A body of a million tiny pairs costs nothing to send: refuse it rather than work through it.
+        if (++pairs > FORM_PAIRS_LIMIT || Buffer.byteLength(v) > FORM_VALUE_LIMIT) return finish(tooLarge());
         const prev = body[k];
-        body[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+        if (prev === undefined) body[k] = v;
+        else if (Array.isArray(prev)) prev.push(v);
+        else body[k] = [prev, v];
       }
       finish(null, body);
     };

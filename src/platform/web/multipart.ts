@@ -95,7 +95,7 @@ export async function readMultipart(req: FastifyRequest, dataDir: string, limits
   let paths = tempFiles.get(req);
   if (!paths) tempFiles.set(req, (paths = new Set()));
   const mine: string[] = [];
-  const form: MultipartForm = { fields: {}, files: [], tooManyFiles: false };
+  const form: MultipartForm = { fields: Object.create(null) as Record<string, string | string[]>, files: [], tooManyFiles: false };
 
   // Every byte of the request counts, also of files cut at their limit and of what comes after.
   let received = 0;
@@ -155,8 +155,14 @@ export async function readMultipart(req: FastifyRequest, dataDir: string, limits
       } else {
         if (part.valueTruncated || part.fieldnameTruncated) throw new AppError('BODY_TOO_LARGE');
         const v = String(part.value);
+        // PostgreSQL refuses NUL in text: name the field here, as the hook does for other bodies (this one is read later).
+        if (v.includes('\u0000') || part.fieldname.includes('\u0000')) {
+          throw new AppError('VALIDATION', { issues: [{ field: part.fieldname.replace(/\p{Cc}/gu, '') || 'body', code: 'TEXT_CONTROL_CHARS' }] });
+        }
         const prev = form.fields[part.fieldname];
-        form.fields[part.fieldname] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+        if (prev === undefined) form.fields[part.fieldname] = v;
+        else if (Array.isArray(prev)) prev.push(v);
+        else form.fields[part.fieldname] = [prev, v];
       }
       pending = parts.next();
     }
