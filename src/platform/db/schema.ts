@@ -8,4 +8,5 @@ export * from '../../modules/cases/cases.tables.js';
 export * from '../auth/auth.tables.js';
 export * from '../ratelimit/ratelimit.tables.js';
 export * from '../audit/audit.tables.js';
+export * from '../calendar/calendar.tables.js';
 export * from '../../modules/open311/open311.tables.js';
