@@ -36,6 +36,7 @@ import { casesRoutes, documentsRoutes, installCaseGuards, seedDemoCases } from '
 import { ACCOUNTS_CLEANUP, ACCOUNTS_RECOVERY, accountsCleanup, accountsRecovery, accountsRoutes, authMailHooks, seedDemoUsers, toSessionUser } from './modules/accounts/index.js';
 import { AnnouncementsBox, currentAnnouncements, directoryRoutes, seedDirectory } from './modules/directory/index.js';
 import { overviewRoutes } from './modules/overview/index.js';
+import { installDeadlines, seedDeadlinePolicies } from './modules/deadlines/index.js';
 import { adminRoutes } from './modules/admin/index.js';
 import { backofficeRoutes } from './modules/backoffice/index.js';
 import { open311Routes, seedDemoApiKey } from './modules/open311/index.js';
@@ -85,6 +86,7 @@ export async function prepareData(db: Database, config: Pick<Config, 'demo' | 'd
   await loadGeography(db, REFERENCE_DIR);
   await seedCatalog(db, REFERENCE_DIR);
   await seedDirectory(db);
+  await seedDeadlinePolicies(db);
   if (config.demo) {
     await seedDemoUsers(db);
     await seedDemoApiKey(db);
@@ -230,6 +232,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   // Before any route: every route under a case prefix is guarded by the one access policy.
   installCaseGuards(app, ctx);
+  installDeadlines();
   await casesRoutes(app, ctx, {
     homeAside: async (lang, now) => AnnouncementsBox({ lang, items: await currentAnnouncements(db.orm, now) }),
   });

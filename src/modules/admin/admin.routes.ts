@@ -8,8 +8,12 @@ import { formFields, requireRole, requireUser, STAFF_ROLES } from '../../platfor
 import { toAppError } from '../../platform/web/http-errors.js';
 import { renderPage } from '../../platform/web/layout.js';
 import { pageCtx } from '../../platform/web/pages.js';
+import { buildCalendar } from '../../platform/calendar/index.js';
+import { dayProblem } from '../../platform/errors/validation.js';
 import { mailStatus } from '../../platform/mail/mailbox.routes.js';
 import { auditCsv, auditPage, parseAuditQuery } from './admin.audit.js';
+import { addSwap, parseSwap, parseYear, removeSwap, swapsOfYear } from './admin.calendar.js';
+import { CalendarPage } from './admin.calendar.views.js';
 import { AuditPage } from './admin.audit.views.js';
 import { fieldRows, getCategory, getType, listCategories, parseFieldRows, saveCategory, saveFields, saveRoute, saveType, typesOf } from './admin.catalog.js';
 import { CatalogPage, CategoryPage, TypeNewPage, TypePage, fieldValues } from './admin.catalog.views.js';
@@ -427,6 +431,51 @@ export async function adminRoutes(app: FastifyInstance, ctx: Ctx): Promise<void>
     const user = requireUser(req);
     const m = await openMessage(ctx, user.id, intId(params(req).id!));
     return page(reply, MyMessagePage({ ctx: pageCtx(req), m }));
+  });
+
+  // ------------------------------------------------------------ working-day calendar (issue 12)
+  const holidayCalendar = buildCalendar([]);
+  const calendarPage = async (req: FastifyRequest, reply: FastifyReply, year: number, extra: { values?: Values; issues?: FieldIssue[]; formError?: ErrorCode; done?: 'added' | 'removed' } = {}, status = 200) =>
+    page(
+      reply,
+      CalendarPage({
+        ctx: pageCtx(req),
+        year,
+        holidays: holidayCalendar.holidays(year, req.lang),
+        swaps: await swapsOfYear(orm, year),
+        s: { lang: req.lang, values: extra.values ?? {}, issues: extra.issues ?? [] },
+        formError: extra.formError,
+        done: extra.done,
+      }),
+      status,
+    );
+  app.get('/admin/calendar', hide, async (req, reply) => {
+    adminActor(req);
+    const q = query(req);
+    return calendarPage(req, reply, parseYear(q.year, ctx.now()), { done: q.done === 'added' || q.done === 'removed' ? q.done : undefined });
+  });
+  app.post('/admin/calendar', hide, async (req, reply) => {
+    const actor = adminActor(req);
+    const values = formFields(req);
+    try {
+      const swap = parseSwap(values);
+      await addSwap(ctx, actor, swap);
+      return reply.redirect(`/admin/calendar?year=${swap.day.slice(0, 4)}&done=added`, 303);
+    } catch (err) {
+      const e = formError(err);
+      // Back on the year of the date typed, when it is one.
+      const y = /^(\d{4})-/.exec(values.day ?? '')?.[1];
+      const year = y && Number(y) >= 2000 && Number(y) <= 2100 ? Number(y) : parseYear(undefined, ctx.now());
+      return calendarPage(req, reply, year, { values, issues: e.issues, formError: e.code }, e.status);
+    }
+  });
+  app.post('/admin/calendar/swaps/:day/remove', hide, async (req, reply) => {
+    const actor = adminActor(req);
+    const day = params(req).day!;
+    // An impossible date (2026-02-30) would reach PostgreSQL, which refuses it: no such swap.
+    if (dayProblem(day)) throw new AppError('NOT_FOUND');
+    const removed = await removeSwap(ctx, actor, day);
+    return reply.redirect(`/admin/calendar?year=${removed.day.slice(0, 4)}&done=removed`, 303);
   });
 
   // ------------------------------------------------------------ audit log (NF-4)

@@ -29,6 +29,8 @@ const W = {
   auditHint: { bg: 'Кой, кога, какво е променил – преглед и износ', en: 'Who changed what, when – view and export' },
   apiKeys: { bg: 'Ключове за API (Open311)', en: 'API keys (Open311)' },
   apiKeysHint: { bg: 'Ключове на външни приложения, които подават сигнали', en: 'Keys of client applications that submit signals' },
+  calendar: { bg: 'Календар на работните дни', en: 'Working-day calendar' },
+  calendarHint: { bg: 'Празници и промени с решение на Министерския съвет', en: 'Holidays and the Council of Ministers’ day swaps' },
   directory: { bg: 'Справочник', en: 'Directory' },
   directoryHint: { bg: 'Функции, адреси, работно време и контакти', en: 'Functions, addresses, hours and contacts' },
   announcements: { bg: 'Съобщения за граждани', en: 'Announcements' },
@@ -280,6 +282,7 @@ export function DashboardPage({ ctx, mail }: { ctx: PageCtx; mail?: { smtp: bool
     ['/admin/messages/new', 'messages', 'messagesHint'],
     ['/admin/audit', 'audit', 'auditHint'],
     ['/admin/api-keys', 'apiKeys', 'apiKeysHint'],
+    ['/admin/calendar', 'calendar', 'calendarHint'],
   ];
   return (
     <Layout ctx={ctx} title={w(l, 'admin')} styles={['/static/css/admin.css']}>

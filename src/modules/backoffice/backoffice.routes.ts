@@ -91,6 +91,8 @@ export async function backofficeRoutes(app: FastifyInstance, ctx: Ctx): Promise<
         mainNumber: values.mainNumber,
         photoId: values.photoId || undefined,
         hide: values.hide !== '0',
+        extension: values.extension || undefined,
+        days: /^\d{1,4}$/.test(values.days ?? '') ? Number(values.days) : values.days ? Number.NaN : undefined,
       };
       await act(ctx, principal, number, action as StaffAction, input, files, req.ip);
     } catch (err) {

@@ -9,6 +9,7 @@ import { cleanText, textProblem } from '../../platform/errors/validation.js';
 import { checkAndStoreDocuments, removeDocuments } from '../../platform/files/documents.js';
 import { isFileId, type Bytes } from '../../platform/files/storage.js';
 import { databaseNow } from '../../platform/db/clock.js';
+import { clockAction } from './backoffice.clocks.js';
 import { queueMail } from '../../platform/mail/index.js';
 import { noticeMail } from '../../platform/mail/notice.js';
 import { organisations, units } from '../catalog/catalog.tables.js';
@@ -19,6 +20,7 @@ import {
   callTransfers,
   isStatus,
   mapChanged,
+  caseChanged,
   caseEvents,
   caseFiles,
   cases,
@@ -106,6 +108,9 @@ export interface ActionInput {
   mainNumber?: string;
   photoId?: string;
   hide?: boolean;
+  /** An extension of a legal clock (issue 12): which, and by how many days. */
+  extension?: string;
+  days?: number;
 }
 
 /** A file attached to a public answer. */
@@ -158,8 +163,18 @@ export async function act(ctx: Ctx, principal: Principal, number: string, action
       // its records keep who did what and when, but of the document's texts only their length.
       const recorded = (text: string | null) => (row.isPublic || text === null ? text : `‹${text.length} ${text.length === 1 ? 'знак' : 'знака'}›`);
       const setStatus = (s: CaseStatus) => ({ status: s, updatedAt: now, closedAt: STATUSES[s].open ? null : (row.closedAt ?? now) });
+      // The legal clocks (and anything else that follows a case) hear of the change in its transaction.
+      const changed = (events: string[]) => caseChanged(tx, ctx, { caseId: row.id, kind: row.kind, anonymous: row.anonymous, hasEmail: !!row.submitterEmail, events, at: now });
+      const closing = (st: CaseStatus) => (STATUSES[st].open ? [] : st === 'notified' ? ['closed', 'notified'] : ['closed']);
 
       switch (action) {
+        case 'extend':
+        case 'clarify':
+        case 'clarified':
+          return clockAction(action, input, {
+            tx, ctx, row, userId: user.id, actor, now, label, need, changed,
+            notify: (ev) => notify(tx, ctx, row, ev),
+          });
         case 'status': {
           const s = input.status ?? '';
           if (!(s in STATUSES) || s === 'rejected' || s === 'duplicate') throw new AppError('VALIDATION', { issues: [{ field: 'status', code: 'NOT_IN_LIST' }] });
@@ -169,6 +184,7 @@ export async function act(ctx: Ctx, principal: Principal, number: string, action
           const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'status', statusFrom: row.status, statusTo: s, text, visibility: visibilityOf('status'), actorLabel: label, actorId: user.id }).returning({ id: caseEvents.id });
           await audit(tx, actor, { action: 'case.status', entity: 'case', entityId: row.regNumber, before, after: { status: s } });
           await notify(tx, ctx, row, { visibility: visibilityOf('status'), statusTo: s as CaseStatus, text, eventId: ev!.id });
+          await changed(['status', ...closing(s as CaseStatus)]);
           return;
         }
         case 'answer': {
@@ -181,6 +197,7 @@ export async function act(ctx: Ctx, principal: Principal, number: string, action
           }
           await audit(tx, actor, { action: 'case.answer', entity: 'case', entityId: row.regNumber, before, after: { status: s, answer: recorded(text), files: docs.map((d) => recorded(d.filename)) } });
           await notify(tx, ctx, row, { visibility: visibilityOf('answer'), statusTo: s !== row.status ? s : null, text, eventId: ev!.id, answer: true });
+          await changed(['answer', ...closing(s)]);
           return;
         }
         case 'note': {
@@ -224,6 +241,7 @@ export async function act(ctx: Ctx, principal: Principal, number: string, action
           const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'redirected', text: reason, visibility: visibilityOf('redirected'), actorLabel: target, actorId: user.id }).returning({ id: caseEvents.id });
           await audit(tx, actor, { action: 'case.redirect', entity: 'case', entityId: row.regNumber, before, after: { unitId: toUnit, organisationId: toOrg, reason: recorded(reason) } });
           await notify(tx, ctx, row, { visibility: visibilityOf('redirected'), statusTo: null, text: `${target}: ${reason}`, eventId: ev!.id });
+          await changed(['redirected']);
           return;
         }
         case 'hide': {
@@ -247,6 +265,7 @@ export async function act(ctx: Ctx, principal: Principal, number: string, action
           const [ev] = await tx.insert(caseEvents).values({ caseId: row.id, at: now, type: 'rejected', statusFrom: row.status, statusTo: 'rejected', text: reason, visibility: visibilityOf('rejected'), actorLabel: label, actorId: user.id }).returning({ id: caseEvents.id });
           await audit(tx, actor, { action: 'case.reject', entity: 'case', entityId: row.regNumber, before, after: { status: 'rejected', reason: recorded(reason) } });
           await notify(tx, ctx, row, { visibility: visibilityOf('rejected'), statusTo: 'rejected', text: reason, eventId: ev!.id });
+          await changed(['rejected', 'closed']);
           return;
         }
         case 'duplicate': {
@@ -272,6 +291,7 @@ export async function act(ctx: Ctx, principal: Principal, number: string, action
           }
           await audit(tx, actor, { action: 'case.duplicate', entity: 'case', entityId: row.regNumber, before, after: { status: 'duplicate', duplicateOf: main.regNumber, movedPhotos: moved.length, movedSubscriptions: subs.length } });
           await notify(tx, ctx, row, { visibility: visibilityOf('duplicate'), statusTo: 'duplicate', text: main.regNumber, eventId: ev!.id, mainNumber: main.regNumber });
+          await changed(['duplicate', 'closed']);
           return;
         }
       }

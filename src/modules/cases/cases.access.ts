@@ -14,10 +14,10 @@ export type Principal =
   | { kind: 'user'; user: SessionUser; /** The person's unit and every unit below it. */ units: ReadonlySet<number> };
 
 /** Everything anyone does to a case. `read` is seeing it at all; the rest are staff actions, and following it. */
-export const CASE_ACTIONS = ['read', 'subscribe', 'status', 'answer', 'note', 'assign', 'redirect', 'hide', 'reject', 'duplicate'] as const;
+export const CASE_ACTIONS = ['read', 'subscribe', 'status', 'answer', 'note', 'assign', 'redirect', 'hide', 'reject', 'duplicate', 'extend', 'clarify', 'clarified'] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 /** The actions of the back office (CC-9, CC-10, CC-17, duplicates). */
-export const STAFF_ACTIONS = ['status', 'answer', 'note', 'assign', 'redirect', 'hide', 'reject', 'duplicate'] as const satisfies readonly CaseAction[];
+export const STAFF_ACTIONS = ['status', 'answer', 'note', 'assign', 'redirect', 'hide', 'reject', 'duplicate', 'extend', 'clarify', 'clarified'] as const satisfies readonly CaseAction[];
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
 
 /** What a decision needs to know about a case. */
@@ -46,6 +46,11 @@ const ON_OWN: Record<StaffAction | 'read', readonly string[]> = {
   hide: ['operator', 'officer', 'manager', 'admin'],
   reject: ['operator', 'officer', 'manager'],
   duplicate: ['operator', 'officer', 'manager'],
+  // Legal clocks (issue 12): extending a period and asking for a clarification are decisions of the
+  // handling officer; the registry clerk records a clarification that came in.
+  extend: ['officer', 'manager'],
+  clarify: ['officer', 'manager'],
+  clarified: ['officer', 'manager', 'clerk'],
 };
 
 function ownCase(p: Principal, c: CaseScope): boolean {

@@ -52,6 +52,11 @@ export const EVENT_TYPES = {
   // CC-17: the submitter and the public see the reason of a rejection.
   rejected: 'public',
   duplicate: 'public',
+  // Legal clocks (issue 12): the applicant is told of each, with the reason and the new date.
+  clarification_requested: 'public',
+  clarified: 'public',
+  extended: 'public',
+  left_without_consideration: 'public',
   // Work inside the unit: never outside it.
   note: 'internal',
   assigned: 'internal',

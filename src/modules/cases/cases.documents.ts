@@ -8,6 +8,7 @@ import type { Bytes } from '../../platform/files/storage.js';
 import { queueMail } from '../../platform/mail/index.js';
 import { noticeMail } from '../../platform/mail/notice.js';
 import { insertRegistered } from './cases.store.js';
+import { registrationExtension } from './cases.hooks.js';
 import { documentHits } from './cases.limits.js';
 import { hitLimits } from '../../platform/ratelimit/index.js';
 import { visibilityOf } from './cases.audience.js';
@@ -97,7 +98,9 @@ export async function registerDocument(
     const [unitName] = await ctx.db.orm.select({ bg: units.nameBg }).from(units).where(eq(units.id, input.unitId));
     const lang = sender.locale;
     const bg = lang === 'bg';
+    const extension = await registrationExtension(ctx, { kind: input.kind, typeId: null, unitId: input.unitId, anonymous: false, hasEmail: !!sender.email, now: ctx.now() });
     const reg = await insertRegistered(ctx.db, ctx.jobs, {
+      extension,
       registerCode: policy.register,
       values: {
         kind: input.kind,

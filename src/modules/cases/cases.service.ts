@@ -7,6 +7,7 @@ import { bytesOf, type Bytes } from '../../platform/files/storage.js';
 import { districts, locate } from '../../platform/geo/index.js';
 import { hitLimits, type LimitHit } from '../../platform/ratelimit/index.js';
 import { insertRegistered } from './cases.store.js';
+import { registrationExtension } from './cases.hooks.js';
 import { visibilityOf } from './cases.audience.js';
 import { getCatalog, localName, type CatalogType } from '../catalog/index.js';
 import { validateExtra } from './cases.extra.js';
@@ -119,7 +120,9 @@ export async function submitCase(
   const token = randomBytes(24).toString('base64url');
   try {
     // The registration moment is the database's (cases.store.ts), not this process's clock.
+    const extension = await registrationExtension(ctx, { kind: input.kind, typeId: type!.id, unitId: route.unitId, anonymous, hasEmail: !!input.email, now: ctx.now() });
     const reg = await insertRegistered(ctx.db, ctx.jobs, {
+      extension,
       registerCode: policy.register,
       values: {
         kind: input.kind,

@@ -4,6 +4,7 @@ import type { Jobs } from '../../platform/jobs/index.js';
 import { outboxRows, reserveMail, type MailMessage } from '../../platform/mail/index.js';
 import { counterStep, pendingMoment, pendingNumber, takenAt, takenNumber, takenSeq, takenYear, withTaken } from '../../platform/register/index.js';
 import { caseEvents, caseFiles, cases } from './cases.tables.js';
+import type { RegistrationExtension } from './cases.hooks.js';
 
 type Moment = 'registeredAt' | 'updatedAt';
 type CaseValues = Omit<typeof cases.$inferInsert, 'id' | 'registerCode' | 'regYear' | 'regSeq' | 'regNumber' | Moment>;
@@ -22,6 +23,8 @@ export interface NewRegistration {
    * (`number`, and `at` per language); the database puts in both.
    */
   mails?: (number: string, at: { bg: string; en: string }) => MailMessage[];
+  /** What other modules add to the statement (cases.hooks.ts): their rows, and case columns computed from them. */
+  extension?: RegistrationExtension | null;
 }
 
 /**
@@ -39,16 +42,19 @@ export async function insertRegistered(db: Database, jobs: Jobs, r: NewRegistrat
   // The query builder only builds here: the statement runs in the batch below.
   const b = db.orm;
   const caseId = sql`(SELECT id FROM c)`;
+  const ext = r.extension;
   const parts = [
     counterStep(pending),
+    ...(ext?.before ?? []),
     sql`c AS (${b
       .insert(cases)
-      .values({ ...r.values, registerCode: pending.registerCode, regYear: takenYear, regSeq: takenSeq, regNumber: takenNumber(pending), registeredAt: takenAt, updatedAt: takenAt })
+      .values({ ...r.values, ...(ext?.caseValues ?? {}), registerCode: pending.registerCode, regYear: takenYear, regSeq: takenSeq, regNumber: takenNumber(pending), registeredAt: takenAt, updatedAt: takenAt })
       .returning({ id: cases.id, regNumber: cases.regNumber, regSeq: cases.regSeq, registeredAt: cases.registeredAt })
       .getSQL()})`,
   ];
   if (r.events.length) parts.push(sql`e AS (${b.insert(caseEvents).values(r.events.map((e) => ({ ...e, caseId, at: takenAt }))).getSQL()})`);
   if (r.files?.length) parts.push(sql`f AS (${b.insert(caseFiles).values(r.files.map((f) => ({ ...f, caseId }))).getSQL()})`);
+  if (ext) parts.push(...ext.after(caseId));
   if (mails.length) parts.push(sql`o AS (${outboxRows(b, mails.map((msg, i) => ({ id: reserved[i]!.id, msg })), withTaken).getSQL()})`);
   const registration = sql`WITH ${sql.join(parts, sql`, `)} SELECT id, reg_number, reg_seq, registered_at FROM c`;
   const rows = await db.batch([registration, ...reserved.map((m) => m.queue)], { group: `register:${pending.registerCode}` });

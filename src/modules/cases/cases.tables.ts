@@ -65,6 +65,11 @@ export const cases = pgTable(
     photoCount: smallint('photo_count').notNull().default(0),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /**
+     * When the earliest running clock of the case ends (issue 12), kept by the deadline engine in
+     * the transaction of every change that moves a clock: the inbox sorts and filters by it.
+     */
+    dueAt: timestamp('due_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('cases_reg_number_uq').on(t.regNumber),
@@ -82,6 +87,8 @@ export const cases = pgTable(
     index('cases_unit_closed_idx').on(t.unitId, t.closedAt, t.status).where(sql`${t.closedAt} IS NOT NULL`),
     // The inbox's closed and all-states views, oldest or newest first.
     index('cases_unit_registered_idx').on(t.unitId, t.registeredAt),
+    // The inbox's "due soonest" and "overdue" views of open work.
+    index('cases_unit_due_idx').on(t.unitId, t.dueAt).where(sql`${t.closedAt} IS NULL`),
     index('cases_submitter_phone_idx').on(t.submitterPhone).where(sql`${t.submitterPhone} IS NOT NULL`),
     index('cases_submitter_email_idx').on(t.submitterEmail).where(sql`${t.submitterEmail} IS NOT NULL`),
     index('cases_updated_idx').on(t.updatedAt),

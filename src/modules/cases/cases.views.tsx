@@ -713,17 +713,20 @@ export function NearbyList({ items, lang }: { items: NearbySignal[]; lang: 'bg' 
 export function eventLabel(type: string, t: T): string {
   switch (type) {
     case 'registered':
-      return t('case.ev.registered');
     case 'answer':
-      return t('case.ev.answer');
     case 'routed':
-      return t('case.ev.routed');
     case 'redirected':
-      return t('case.ev.redirected');
     case 'rejected':
-      return t('case.ev.rejected');
     case 'duplicate':
-      return t('case.ev.duplicate');
+    case 'note':
+    case 'assigned':
+    case 'hidden':
+    case 'shown':
+    case 'clarification_requested':
+    case 'clarified':
+    case 'extended':
+    case 'left_without_consideration':
+      return t(`case.ev.${type}`);
     default:
       return t('case.ev.status');
   }

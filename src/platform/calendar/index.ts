@@ -121,7 +121,7 @@ const FIXED: [number, number, Name][] = [
   [9, 22, { bg: 'Ден на Независимостта на България', en: 'Independence Day' }],
   [12, 24, { bg: 'Бъдни вечер', en: 'Christmas Eve' }],
   [12, 25, { bg: 'Рождество Христово', en: 'Christmas Day' }],
-  [12, 26, { bg: 'Рождество Христово (втори ден)', en: 'Second day of Christmas' }],
+  [12, 26, { bg: 'Рождество Христово – втори ден', en: 'Second day of Christmas' }],
 ];
 
 /** Labour Code art. 154(1): Good Friday, Holy Saturday and Easter (two days), by their offset from Easter Sunday. */
@@ -129,7 +129,7 @@ const EASTER: [number, Name][] = [
   [-2, { bg: 'Велики петък', en: 'Good Friday' }],
   [-1, { bg: 'Велика събота', en: 'Holy Saturday' }],
   [0, { bg: 'Великден', en: 'Easter Sunday' }],
-  [1, { bg: 'Великден (втори ден)', en: 'Easter Monday' }],
+  [1, { bg: 'Великден – втори ден', en: 'Easter Monday' }],
 ];
 
 const MOVED: Name = { bg: ' (прехвърлен)', en: ' (moved)' };

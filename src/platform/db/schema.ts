@@ -10,3 +10,4 @@ export * from '../ratelimit/ratelimit.tables.js';
 export * from '../audit/audit.tables.js';
 export * from '../calendar/calendar.tables.js';
 export * from '../../modules/open311/open311.tables.js';
+export * from '../../modules/deadlines/deadlines.tables.js';
