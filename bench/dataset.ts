@@ -1,8 +1,10 @@
 /**
  * A city-scale register for the bench, loaded with COPY: N cases over Y years following the real
  * Call Sofia catalogue's distribution (case_types.weight, from callsofia-catalog-2014.tsv) and
- * Sofia's neighbourhoods, ~5 history events each, 20 % with photo records, registered users and
- * subscriptions. Generated in registration order so numbers are gap-free per register and year.
+ * Sofia's neighbourhoods, ~5 history events each, 20 % with photo records, their legal clocks
+ * (issue 12) as the deadline engine computes them from the policies and the history, registered
+ * users and subscriptions. Generated in registration order so numbers are gap-free per register
+ * and year.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -12,6 +14,11 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../src/platform/db/index.js';
 import { formatRegNumber, sofiaYear } from '../src/platform/register/index.js';
 import { DEMO_ANSWERS as ANSWERS, DEMO_PHRASES as PHRASES, prng } from '../src/modules/cases/index.js';
+import { loadCalendar, sofiaDay } from '../src/platform/calendar/index.js';
+import type { Calendar, Day } from '../src/platform/calendar/index.js';
+import { afterEvents, clocksAtRegistration, type ClockRow, type NewCase } from '../src/modules/deadlines/deadlines.engine.js';
+import type { ClockEvent, ClockSpec } from '../src/modules/deadlines/deadlines.policy.js';
+import { policies, policiesChanged, policyFor } from '../src/modules/deadlines/deadlines.service.js';
 
 /** What to load. */
 export interface DatasetSpec {
@@ -28,6 +35,10 @@ export interface DatasetReport {
   cases: number;
   events: number;
   files: number;
+  /** Legal clocks (case_clocks rows), those running, and the open cases. */
+  clocks: number;
+  runningClocks: number;
+  open: number;
   users: number;
   subscriptions: number;
   seconds: number;
@@ -123,6 +134,36 @@ async function* batched(rows: AsyncIterable<string>): AsyncGenerator<string> {
   if (buf.length) yield buf.join('');
 }
 
+/**
+ * The clocks of one generated case, by the deadline engine: at registration, then moved by each later
+ * history entry. A million cases make this a measurable part of the load, so two shortcuts that do
+ * not change the answer: the clocks at registration depend only on the policy, the registration day
+ * and the case's anonymity and email when no clock counts hours (kept per day; a clock already met
+ * takes the moment itself), and an entry none of whose events a clock reacts to leaves it as it is
+ * (afterEvents answers null for it).
+ */
+export function clockMaker(cal: Calendar) {
+  const atRegistration = new Map<string, ClockRow[]>();
+  const reacts = new Map<ClockSpec, Set<string>>();
+  return (policy: { id: number; clocks: ClockSpec[] }, day: Day, c: NewCase, moves: { at: number; events: ClockEvent[] }[]): ClockRow[] => {
+    const hours = policy.clocks.some((x) => x.length.unit === 'hours' || (x.anonymous !== 'none' && x.anonymous.target.unit === 'hours'));
+    const key = `${policy.id}|${day}|${c.anonymous}|${c.hasEmail}`;
+    let base = hours ? undefined : atRegistration.get(key);
+    if (!base) {
+      base = clocksAtRegistration(policy.clocks, c, cal);
+      if (!hours) atRegistration.set(key, base);
+    }
+    return base.map((first) => {
+      let row: ClockRow = first.state === 'stopped' ? { ...first, stoppedAt: c.at } : first;
+      const spec = policy.clocks.find((x) => x.code === row.code)!;
+      let on = reacts.get(spec);
+      if (!on) reacts.set(spec, (on = new Set([...spec.start, ...spec.stopOn, ...spec.pauseOn, ...spec.resumeOn])));
+      for (const m of moves) if (m.events.some((e) => on.has(e))) row = afterEvents(row, spec, m.events, { ...c, at: new Date(m.at) }, cal) ?? row;
+      return row;
+    });
+  };
+}
+
 /** Secondary indexes of a table, dropped before a bulk load and built again after it (much faster than maintaining them row by row). */
 async function dropIndexes(db: Database, tables: string[]): Promise<string[]> {
   const { rows } = await db.raw.executeSql(
@@ -183,6 +224,21 @@ export async function loadDataset(db: Database, spec: DatasetSpec, log: (m: stri
      ) p`,
   );
   if (!points.length) throw new Error('no neighbourhoods: load the reference data first');
+
+  // The register spans `years` years and the seeded policies start on 2026-01-01: a city that has
+  // had its deadlines all along, so the first version of every policy is moved back to the
+  // register's first day (the bench's database only). Later versions keep their dates.
+  const span = spec.years * 365 * DAY;
+  await q(
+    `UPDATE deadline_policies p SET valid_from = $1::date
+     WHERE valid_from > $1::date
+       AND NOT EXISTS (SELECT 1 FROM deadline_policies o WHERE o.organisation_id = p.organisation_id AND o.kind = p.kind
+                         AND coalesce(o.type_id, 0) = coalesce(p.type_id, 0) AND o.valid_from < p.valid_from)`,
+    [sofiaDay(new Date(now.getTime() - span - 8 * DAY))],
+  );
+  policiesChanged();
+  const [pol, cal] = await Promise.all([policies(db.orm), loadCalendar(db.orm)]);
+  const clocksOf = clockMaker(cal);
   phase('reference and point pool');
 
   const userCount = spec.users;
@@ -209,7 +265,6 @@ export async function loadDataset(db: Database, spec: DatasetSpec, log: (m: stri
   phase(`users (${userCount})`);
 
   // Registration moments in order, with bursts: a snowfall or a storm brings a week of 4× the usual.
-  const span = spec.years * 365 * DAY;
   const bursts = Array.from({ length: spec.years * 2 }, () => now.getTime() - rand() * span);
   const moments = new Float64Array(spec.cases);
   for (let i = 0; i < spec.cases; i++) {
@@ -222,12 +277,17 @@ export async function loadDataset(db: Database, spec: DatasetSpec, log: (m: stri
 
   const seqs = new Map<string, number>();
   let eventId = 0;
+  let clockId = 0;
   const events: string[] = [];
   const files: string[] = [];
+  const clocks: string[] = [];
   const publicCaseIds: number[] = [];
   const openPerUnit = new Map<number, number>();
   let eventCount = 0;
   let fileCount = 0;
+  let clockCount = 0;
+  let runningClocks = 0;
+  let openCount = 0;
   const flushEvents = async () => {
     if (!events.length) return;
     const batch = events.splice(0);
@@ -238,6 +298,17 @@ export async function loadDataset(db: Database, spec: DatasetSpec, log: (m: stri
     const batch = files.splice(0);
     fileCount += await copyInto(db, 'case_files', ['id', 'case_id', 'kind', 'position', 'mime', 'original_kind', 'width', 'height', 'bytes', 'created_at'], batch);
   };
+  const flushClocks = async () => {
+    if (!clocks.length) return;
+    const batch = clocks.splice(0);
+    clockCount += await copyInto(
+      db,
+      'case_clocks',
+      ['id', 'case_id', 'policy_id', 'code', 'legal', 'state', 'started_on', 'due_on', 'due_at', 'paused_at', 'extended_days', 'extensions', 'stopped_at'],
+      batch,
+    );
+  };
+  const CLOSED_SET = new Set<string>(CLOSED);
 
   const caseRows = async function* () {
     for (let i = 0; i < spec.cases; i++) {
@@ -270,8 +341,13 @@ export async function loadDataset(db: Database, spec: DatasetSpec, log: (m: stri
       // History: registered, routed, then as far as the status went; ~5 entries for a closed case.
       let when = at.getTime();
       const step = () => (when = Math.min(now.getTime() - 1000, when + (0.1 + rand() * (ageDays > 30 ? 6 : 1)) * DAY));
-      const ev = (type: string, from: string | null, to: string | null, text: string | null, pub: boolean, by: string) =>
+      // What each later entry did to the clocks, as the staff action that wrote it tells the engine:
+      // its type, "closed" when it closed the case, "notified" for that status (cases.hooks.ts).
+      const moves: { at: number; events: ClockEvent[] }[] = [];
+      const ev = (type: string, from: string | null, to: string | null, text: string | null, pub: boolean, by: string) => {
         events.push(line([++eventId, id, new Date(when).toISOString(), type, from, to, text, pub ? 'public' : 'internal', by]));
+        if (type !== 'registered') moves.push({ at: when, events: [type as ClockEvent, ...(to && CLOSED_SET.has(to) ? (['closed'] as const) : []), ...(to === 'notified' ? (['notified'] as const) : [])] });
+      };
       ev('registered', null, 'pending', null, true, 'Контактен център');
       ev('routed', null, null, null, true, 'Столична община');
       let firstAnswer: string | null = null;
@@ -301,6 +377,21 @@ export async function loadDataset(db: Database, spec: DatasetSpec, log: (m: stri
         }
       }
       if (open) openPerUnit.set(unitId, (openPerUnit.get(unitId) ?? 0) + 1);
+      if (open) openCount++;
+      // The clocks of the policy in force on the registration day, moved by the history above.
+      let dueAt: string | null = null;
+      const day = sofiaDay(at);
+      const policy = policyFor(pol, unitId, kind, t.id, day);
+      if (policy) {
+        for (const row of clocksOf(policy, day, { at, anonymous, hasEmail: !!who?.email }, moves)) {
+          const due = row.dueAt?.toISOString() ?? null;
+          clocks.push(line([++clockId, id, policy.id, row.code, row.legal, row.state, row.startedOn, row.dueOn, due, row.pausedAt?.toISOString(), row.extendedDays, row.extensions, row.stoppedAt?.toISOString()]));
+          if (row.state === 'running') {
+            runningClocks++;
+            if (due && (!dueAt || due < dueAt)) dueAt = due;
+          }
+        }
+      }
       if (!hidden && !question) publicCaseIds.push(id);
       const description = question ? `Въпрос относно: ${t.name_bg}. Каква е процедурата и в какъв срок?` : `${t.name_bg}. ${pick(PHRASES)}`;
       yield line([
@@ -336,13 +427,15 @@ export async function loadDataset(db: Database, spec: DatasetSpec, log: (m: stri
         photos,
         updated,
         open ? null : updated,
+        dueAt,
       ]);
       if (events.length >= 200_000) await flushEvents();
       if (files.length >= 50_000) await flushFiles();
+      if (clocks.length >= 200_000) await flushClocks();
     }
   };
 
-  const indexDefs = await dropIndexes(db, ['cases', 'case_events', 'case_files']);
+  const indexDefs = await dropIndexes(db, ['cases', 'case_events', 'case_files', 'case_clocks']);
   const pglite = db.kind === 'pglite' ? (db as unknown as { pglite: PgliteCopy }).pglite : null;
   // Foreign keys are the generator's to keep; checking them row by row would double the load time.
   await pglite?.exec("SET session_replication_role = 'replica'");
@@ -353,13 +446,14 @@ export async function loadDataset(db: Database, spec: DatasetSpec, log: (m: stri
       'id', 'kind', 'register_code', 'reg_year', 'reg_seq', 'reg_number', 'registered_at', 'channel', 'category_id', 'type_id', 'status',
       'description', 'address', 'location', 'district_id', 'neighbourhood_id', 'extra', 'author_id', 'submitter_name', 'submitter_phone',
       'submitter_email', 'lang', 'anonymous', 'access_token_hash', 'is_public', 'hidden', 'unit_id', 'organisation_id', 'first_answer_at',
-      'photo_count', 'updated_at', 'closed_at',
+      'photo_count', 'updated_at', 'closed_at', 'due_at',
     ],
     caseRows(),
   );
   await flushEvents();
   await flushFiles();
-  phase(`COPY ${caseCount} cases, ${eventCount} events, ${fileCount} files`);
+  await flushClocks();
+  phase(`COPY ${caseCount} cases, ${eventCount} events, ${fileCount} files, ${clockCount} clocks`);
   await pglite?.exec("SET session_replication_role = 'origin'");
   for (const def of indexDefs) await q(def);
   // Triggers were off for the load (session_replication_role): the inbox's open counts are built once here.
@@ -379,6 +473,7 @@ export async function loadDataset(db: Database, spec: DatasetSpec, log: (m: stri
   // Explicit ids went in through COPY: move the identity sequences past them.
   await q("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))");
   await q("SELECT setval(pg_get_serial_sequence('case_events', 'id'), (SELECT max(id) FROM case_events))");
+  if (clockCount) await q("SELECT setval(pg_get_serial_sequence('case_clocks', 'id'), (SELECT max(id) FROM case_clocks))");
 
   const subs = new Set<string>();
   const subRows: string[] = [];
@@ -403,6 +498,9 @@ export async function loadDataset(db: Database, spec: DatasetSpec, log: (m: stri
     cases: caseCount,
     events: eventCount,
     files: fileCount,
+    clocks: clockCount,
+    runningClocks,
+    open: openCount,
     users: userCount,
     subscriptions: subRows.length,
     seconds: (performance.now() - started) / 1000,

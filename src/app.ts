@@ -36,7 +36,7 @@ import { casesRoutes, documentsRoutes, installCaseGuards, seedDemoCases } from '
 import { ACCOUNTS_CLEANUP, ACCOUNTS_RECOVERY, accountsCleanup, accountsRecovery, accountsRoutes, authMailHooks, seedDemoUsers, toSessionUser } from './modules/accounts/index.js';
 import { AnnouncementsBox, currentAnnouncements, directoryRoutes, seedDirectory } from './modules/directory/index.js';
 import { overviewRoutes } from './modules/overview/index.js';
-import { installDeadlines, seedDeadlinePolicies } from './modules/deadlines/index.js';
+import { DEADLINES_DIGEST, DEADLINES_SWEEP, deadlinesDigest, deadlinesSweep, installDeadlines, seedDeadlinePolicies } from './modules/deadlines/index.js';
 import { adminRoutes } from './modules/admin/index.js';
 import { backofficeRoutes } from './modules/backoffice/index.js';
 import { open311Routes, seedDemoApiKey } from './modules/open311/index.js';
@@ -111,7 +111,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const runWorkers = opts.runWorkers ?? config.jobs;
   const jobs: Jobs = await startJobs(db, {
     runWorkers,
-    queues: [MAIL_QUEUE, ACCOUNTS_CLEANUP, ACCOUNTS_RECOVERY],
+    queues: [MAIL_QUEUE, ACCOUNTS_CLEANUP, ACCOUNTS_RECOVERY, DEADLINES_SWEEP, DEADLINES_DIGEST],
     pollSeconds: opts.pollSeconds,
     schema: config.jobsSchema,
     scheduleCheckSeconds: config.jobsScheduleCheckSeconds,
@@ -127,6 +127,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await jobs.schedule(ACCOUNTS_CLEANUP, config.cleanupCron, accountsCleanup(db, ctx.now), { tz: 'Europe/Sofia' });
   // Recovery requests: the lookup, token and email off the request path (issue 11: timing tells nothing).
   await jobs.work(ACCOUNTS_RECOVERY, accountsRecovery(ctx));
+  // Legal clocks (issue 12): reminders, escalation and expiry; the daily digest. Once per tick for all instances.
+  await jobs.schedule(DEADLINES_SWEEP, config.deadlinesCron, deadlinesSweep(ctx), { tz: 'Europe/Sofia' });
+  await jobs.schedule(DEADLINES_DIGEST, config.deadlinesDigestCron, deadlinesDigest(ctx), { tz: 'Europe/Sofia' });
 
   const app = Fastify({
     logger:

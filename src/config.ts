@@ -95,6 +95,16 @@ const Env = z.object({
     .default('17 * * * *')
     .refine(isCron, 'must be a cron expression of 5 fields: minute hour day-of-month month day-of-week')
     .describe('When the clean-up runs (ended sessions, expired links, old rate-limit windows and job runs), as a 5-field cron in Sofia time; once per time for all instances (default 17 * * * *: hourly at :17).'),
+  DEADLINES_CRON: z
+    .string()
+    .default('*/15 * * * *')
+    .refine(isCron, 'must be a cron expression of 5 fields: minute hour day-of-month month day-of-week')
+    .describe('When the legal-clock sweep runs (reminders two working days before a due date, on it, escalation the day after, ЗДОИ requests left without consideration after 30 days paused), as a 5-field cron in Sofia time; once per time for all instances (default */15 * * * *: every 15 minutes).'),
+  DEADLINES_DIGEST_CRON: z
+    .string()
+    .default('0 7 * * *')
+    .refine(isCron, 'must be a cron expression of 5 fields: minute hour day-of-month month day-of-week')
+    .describe('When officers and managers get the daily digest of their unit\'s deadlines (at most one a day each), as a 5-field cron in Sofia time (default 0 7 * * *: 07:00; nothing on non-working days).'),
   AUTH_SECRET: z
     .string()
     .min(32)
@@ -135,6 +145,10 @@ export interface Config {
   /** pg-boss's schedule check and hand-over intervals, seconds; unset keeps pg-boss's defaults. */
   jobsScheduleCheckSeconds?: number;
   cleanupCron: string;
+  /** When the legal-clock sweep runs (issue 12), a cron in Sofia time. */
+  deadlinesCron: string;
+  /** When the daily deadline digest goes out, a cron in Sofia time. */
+  deadlinesDigestCron: string;
   authSecret?: string;
   termsVersion: string;
   formMinSeconds: number;
@@ -180,6 +194,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobsSchema: e.JOBS_SCHEMA,
     jobsScheduleCheckSeconds: e.JOBS_SCHEDULE_CHECK_SECONDS,
     cleanupCron: e.CLEANUP_CRON.trim(),
+    deadlinesCron: e.DEADLINES_CRON.trim(),
+    deadlinesDigestCron: e.DEADLINES_DIGEST_CRON.trim(),
     authSecret: e.AUTH_SECRET,
     termsVersion: e.TERMS_VERSION,
     formMinSeconds: e.FORM_MIN_SECONDS,

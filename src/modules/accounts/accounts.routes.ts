@@ -13,17 +13,19 @@ import { toAppError } from '../../platform/web/http-errors.js';
 import { renderPage } from '../../platform/web/layout.js';
 import { pageCtx } from '../../platform/web/pages.js';
 import { myCaseCounts } from '../cases/index.js';
-import { ProfileBody, RegisterBody } from './accounts.schemas.js';
+import { DigestBody, ProfileBody, RegisterBody } from './accounts.schemas.js';
 import {
   LIMITS,
   changePassword,
   closeAccount,
   confirmEmailChange,
+  deadlineDigestOf,
   login,
   logout,
   register,
   requestRecovery,
   resetPassword,
+  setDeadlineDigest,
   undoEmailChange,
   undoLinkValid,
   updateProfile,
@@ -170,8 +172,8 @@ export async function accountsRoutes(root: FastifyInstance, ctx: Ctx): Promise<v
   // ------------------------------------------------------------ the account (AC-3, AC-6)
   const accountPage = async (req: FastifyRequest, reply: FastifyReply, extra: Partial<Parameters<typeof AccountPage>[0]> = {}, status = 200) => {
     const user = requireUser(req);
-    const counts = await myCaseCounts(ctx.db.orm, user.id);
-    return page(reply, AccountPage({ ctx: pageCtx(req), user, values: {}, issues: [], counts, ...extra }), status);
+    const [counts, digest] = await Promise.all([myCaseCounts(ctx.db.orm, user.id), deadlineDigestOf(ctx.db.orm, user)]);
+    return page(reply, AccountPage({ ctx: pageCtx(req), user, values: {}, issues: [], counts, digest, ...extra }), status);
   };
   app.get('/account', hide, async (req, reply) => {
     const q = req.query as { done?: string };
@@ -188,6 +190,18 @@ export async function accountsRoutes(root: FastifyInstance, ctx: Ctx): Promise<v
     } catch (err) {
       const e = formError(err);
       return accountPage(req, reply, { values, issues: e.issues, formError: e.code, section: 'profile' }, e.status);
+    }
+  });
+  // Issue 12: officers and managers turn the daily digest of their unit's deadlines on or off.
+  app.post('/account/digest', hide, async (req, reply) => {
+    const user = requireUser(req);
+    try {
+      const input = parseOrThrow(DigestBody, formFields(req));
+      await setDeadlineDigest(ctx, user, input.deadlineDigest === 'on');
+      return reply.redirect('/account?done=saved', 303);
+    } catch (err) {
+      const e = formError(err);
+      return accountPage(req, reply, { issues: e.issues, formError: e.code, section: 'digest' }, e.status);
     }
   });
   app.get('/account/email/confirm', hide, async (req, reply) => {

@@ -32,3 +32,8 @@ export const ProfileBody = z.object({
   locale: z.enum(['bg', 'en']).default('bg'),
 });
 export type ProfileInput = z.infer<typeof ProfileBody>;
+
+/** The daily digest of deadlines on or off (issue 12): the checkbox sends "on", or nothing when cleared. */
+export const DigestBody = z.object({
+  deadlineDigest: z.literal('on').optional(),
+});

@@ -665,3 +665,19 @@ export function toSessionUser(u: Record<string, unknown>): SessionUser | null {
     suspendedReason: (u.suspendedReason as string | null) ?? null,
   };
 }
+
+/** Who receives the daily digest of deadlines (issue 12): officers and managers of a unit. */
+const DIGEST_ROLES = new Set(['officer', 'manager']);
+
+/** Whether this person gets the daily digest of deadlines, or null when it is not for them (citizens, inspectors, operators …). */
+export async function deadlineDigestOf(orm: Orm, user: SessionUser): Promise<boolean | null> {
+  if (!DIGEST_ROLES.has(user.role) || user.unitId === null) return null;
+  const [u] = await orm.select({ on: users.deadlineDigest }).from(users).where(eq(users.id, user.id));
+  return u ? u.on : null;
+}
+
+/** Turns the daily digest of deadlines on or off for an officer or a manager; anyone else is FORBIDDEN. */
+export async function setDeadlineDigest(ctx: Ctx, user: SessionUser, on: boolean): Promise<void> {
+  if (!DIGEST_ROLES.has(user.role) || user.unitId === null) throw new AppError('FORBIDDEN');
+  await ctx.db.orm.update(users).set({ deadlineDigest: on, updatedAt: ctx.now() }).where(eq(users.id, user.id));
+}

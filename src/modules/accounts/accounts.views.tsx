@@ -107,6 +107,12 @@ const W = {
   closedTitle: { bg: 'Профилът е закрит', en: 'The account is closed' },
   closedText: { bg: 'Личните Ви данни са изтрити. Благодарим, че ползвахте услугите на Столична община.', en: 'Your personal data are erased. Thank you for using Sofia Municipality’s services.' },
   userSince: { bg: 'Потребителско име', en: 'Username' },
+  digestTitle: { bg: 'Известия за сроковете', en: 'Deadline emails' },
+  deadlineDigest: { bg: 'Ежедневно резюме на сроковете', en: 'Daily summary of deadlines' },
+  deadlineDigestHint: {
+    bg: 'Всеки работен ден сутрин: отворените документи на звеното Ви със срок през следващите 7 дни и просрочените. Не се изпраща, когато няма такива. Напомнянията за отделни срокове идват независимо от него.',
+    en: 'Every working day in the morning: the open documents of your unit due in the next 7 days and the overdue ones. Not sent when there are none. Reminders about single deadlines come regardless.',
+  },
 } as const;
 
 type Word = keyof typeof W;
@@ -389,14 +395,17 @@ export function AccountPage(props: {
   issues: FieldIssue[];
   formError?: ErrorCode;
   notice?: 'saved' | 'emailPending' | 'emailChanged' | 'passwordChanged';
-  section?: 'profile' | 'password';
+  section?: 'profile' | 'password' | 'digest';
   counts: { open: number; closed: number };
+  /** Issue 12: whether the daily digest of deadlines is on; null for people it is not for. */
+  digest?: boolean | null;
 }): VNode {
   const { ctx, user } = props;
   const l = ctx.lang;
   const profileValues: Values = props.section === 'profile' ? props.values : { firstName: user.firstName, lastName: user.lastName, email: user.email, phone: user.phone ?? '', address: user.address ?? '', locale: user.locale };
   const pIssues = props.section === 'profile' ? props.issues : [];
   const pwIssues = props.section === 'password' ? props.issues : [];
+  const dIssues = props.section === 'digest' ? props.issues : [];
   return (
     <Layout ctx={ctx} title={w(l, 'accountTitle')}>
       <div class="narrow account-sections">
@@ -441,6 +450,24 @@ export function AccountPage(props: {
             <button type="submit">{w(l, 'changePassword')}</button>
           </form>
         </section>
+        {typeof props.digest === 'boolean' && (
+          <section aria-labelledby="digest-title">
+            <h2 id="digest-title">{w(l, 'digestTitle')}</h2>
+            <ErrorSummary lang={l} title={w(l, 'errorsTitle')} issues={dIssues} formError={props.section === 'digest' ? props.formError : undefined} label={labelOf(l)} />
+            <form method="post" action="/account/digest">
+              <CsrfField ctx={ctx} />
+              <div class={`field${dIssues.length ? ' has-error' : ''}`}>
+                <label class="check">
+                  <input type="checkbox" id="deadlineDigest" name="deadlineDigest" value="on" checked={props.digest} aria-describedby="deadlineDigest-hint" /> {w(l, 'deadlineDigest')}
+                </label>
+                <span class="hint" id="deadlineDigest-hint">
+                  {w(l, 'deadlineDigestHint')}
+                </span>
+              </div>
+              <button type="submit">{w(l, 'save')}</button>
+            </form>
+          </section>
+        )}
         <section aria-labelledby="close-title">
           <h2 id="close-title">{w(l, 'closeTitle')}</h2>
           <p>

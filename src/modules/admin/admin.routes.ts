@@ -8,12 +8,14 @@ import { formFields, requireRole, requireUser, STAFF_ROLES } from '../../platfor
 import { toAppError } from '../../platform/web/http-errors.js';
 import { renderPage } from '../../platform/web/layout.js';
 import { pageCtx } from '../../platform/web/pages.js';
-import { buildCalendar } from '../../platform/calendar/index.js';
+import { buildCalendar, sofiaDay } from '../../platform/calendar/index.js';
 import { dayProblem } from '../../platform/errors/validation.js';
 import { mailStatus } from '../../platform/mail/mailbox.routes.js';
 import { auditCsv, auditPage, parseAuditQuery } from './admin.audit.js';
 import { addSwap, parseSwap, parseYear, removeSwap, swapsOfYear } from './admin.calendar.js';
 import { CalendarPage } from './admin.calendar.views.js';
+import { addPolicyVersion, fallbackOf, inForce, newVersionValues, parseVersion, placeOptions, placeQuery, policyGroups, policyPlace, policyVersions, type PolicyPlace } from './admin.deadlines.js';
+import { DeadlinesPage, PolicyPage } from './admin.deadlines.views.js';
 import { AuditPage } from './admin.audit.views.js';
 import { fieldRows, getCategory, getType, listCategories, parseFieldRows, saveCategory, saveFields, saveRoute, saveType, typesOf } from './admin.catalog.js';
 import { CatalogPage, CategoryPage, TypeNewPage, TypePage, fieldValues } from './admin.catalog.views.js';
@@ -476,6 +478,47 @@ export async function adminRoutes(app: FastifyInstance, ctx: Ctx): Promise<void>
     if (dayProblem(day)) throw new AppError('NOT_FOUND');
     const removed = await removeSwap(ctx, actor, day);
     return reply.redirect(`/admin/calendar?year=${removed.day.slice(0, 4)}&done=removed`, 303);
+  });
+
+  // ------------------------------------------------------------ deadline policies (issue 12)
+  const deadlineOptions = async (l: 'bg' | 'en') => {
+    const { orgs, types } = await placeOptions(orm);
+    return {
+      orgs: orgs.map((o) => ({ value: String(o.id), label: `${l === 'en' ? o.nameEn : o.nameBg} (${o.code})` })),
+      types: types.map((t) => ({ value: String(t.id), label: l === 'en' ? t.nameEn : t.nameBg, group: l === 'en' ? t.catEn : t.catBg })),
+    };
+  };
+  app.get('/admin/deadlines', hide, async (req, reply) => {
+    adminActor(req);
+    const [groups, opts] = await Promise.all([policyGroups(orm, sofiaDay(ctx.now())), deadlineOptions(req.lang)]);
+    return page(reply, DeadlinesPage({ ctx: pageCtx(req), groups, ...opts, s: { lang: req.lang, values: {}, issues: [] } }));
+  });
+  const policyPage = async (req: FastifyRequest, reply: FastifyReply, place: PolicyPlace, extra: { values?: Values; issues?: FieldIssue[]; formError?: ErrorCode; done?: boolean } = {}, status = 200) => {
+    const today = sofiaDay(ctx.now());
+    const versions = await policyVersions(orm, place.key);
+    const { current, upcoming } = inForce(versions, today);
+    const fallback = current ? null : await fallbackOf(orm, place.key, today);
+    // The form starts from the newest version (or what applies now), so a change is an edit of it.
+    const basis = versions[0]?.clocks ?? fallback?.version.clocks ?? [];
+    const s = { lang: req.lang, values: extra.values ?? newVersionValues(basis), issues: extra.issues ?? [] };
+    return page(reply, PolicyPage({ ctx: pageCtx(req), place, today, versions, current, upcoming, fallback, s, formError: extra.formError, done: extra.done }), status);
+  };
+  app.get('/admin/deadlines/policy', hide, async (req, reply) => {
+    adminActor(req);
+    const place = await policyPlace(orm, query(req));
+    return policyPage(req, reply, place, { done: query(req).done === '1' });
+  });
+  app.post('/admin/deadlines/policy', hide, async (req, reply) => {
+    const actor = adminActor(req);
+    const place = await policyPlace(orm, query(req));
+    const values = formFields(req);
+    try {
+      const id = await addPolicyVersion(ctx, actor, place.key, parseVersion(values, sofiaDay(ctx.now())));
+      return reply.redirect(`/admin/deadlines/policy?${placeQuery(place.key)}&done=1#v${id}`, 303);
+    } catch (err) {
+      const e = formError(err);
+      return policyPage(req, reply, place, { values, issues: e.issues, formError: e.code }, e.status);
+    }
   });
 
   // ------------------------------------------------------------ audit log (NF-4)

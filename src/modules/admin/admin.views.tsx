@@ -31,6 +31,8 @@ const W = {
   apiKeysHint: { bg: 'Ключове на външни приложения, които подават сигнали', en: 'Keys of client applications that submit signals' },
   calendar: { bg: 'Календар на работните дни', en: 'Working-day calendar' },
   calendarHint: { bg: 'Празници и промени с решение на Министерския съвет', en: 'Holidays and the Council of Ministers’ day swaps' },
+  deadlines: { bg: 'Срокове по документи', en: 'Deadlines of documents' },
+  deadlinesHint: { bg: 'Законови и вътрешни срокове по вид документ и техните версии', en: 'Legal and internal deadlines per kind of document, and their versions' },
   directory: { bg: 'Справочник', en: 'Directory' },
   directoryHint: { bg: 'Функции, адреси, работно време и контакти', en: 'Functions, addresses, hours and contacts' },
   announcements: { bg: 'Съобщения за граждани', en: 'Announcements' },
@@ -283,6 +285,7 @@ export function DashboardPage({ ctx, mail }: { ctx: PageCtx; mail?: { smtp: bool
     ['/admin/audit', 'audit', 'auditHint'],
     ['/admin/api-keys', 'apiKeys', 'apiKeysHint'],
     ['/admin/calendar', 'calendar', 'calendarHint'],
+    ['/admin/deadlines', 'deadlines', 'deadlinesHint'],
   ];
   return (
     <Layout ctx={ctx} title={w(l, 'admin')} styles={['/static/css/admin.css']}>

@@ -43,7 +43,9 @@ export async function backofficeRoutes(app: FastifyInstance, ctx: Ctx): Promise<
       assignee: q.assignee === 'me' || q.assignee === 'none' ? q.assignee : undefined,
       // A repeated ?q= is a list: only a text is a search (issue 11: a list reached SQL, a 500).
       q: typeof q.q === 'string' ? q.q.slice(0, 200) || undefined : undefined,
-      sort: q.sort === 'newest' ? 'newest' : 'oldest',
+      sort: q.sort === 'newest' || q.sort === 'due' ? q.sort : 'oldest',
+      // Issue 12: overdue, or due within three days; anything else is no filter.
+      due: q.due === 'overdue' || q.due === 'soon' ? q.due : undefined,
       page: num(q.page, 10_000) ?? 1,
     };
     const [catalog, result] = await Promise.all([getCatalog(orm), inbox(ctx, user, filter)]);
@@ -53,10 +55,10 @@ export async function backofficeRoutes(app: FastifyInstance, ctx: Ctx): Promise<
 
   // Every route under /staff/cases/:number and /staff/photos/:id is guarded (cases.guard.ts):
   // only a staff audience of that case gets here, and a POST only with the right to its action.
-  const casePage = async (req: FastifyRequest, reply: FastifyReply, extra: { issues?: FieldIssue[]; formError?: ErrorCode; done?: boolean } = {}, status = 200) => {
+  const casePage = async (req: FastifyRequest, reply: FastifyReply, extra: { issues?: FieldIssue[]; formError?: ErrorCode; done?: boolean; failed?: string; values?: Record<string, string> } = {}, status = 200) => {
     const sc = await staffCase(ctx, caseAccessOf(req));
     const [redirectUnits, redirectOrgs] = await Promise.all([activeUnits(req.lang), outsideOrgs(req.lang)]);
-    return page(reply, StaffCasePage({ ctx: pageCtx(req), sc, issues: extra.issues ?? [], formError: extra.formError, done: extra.done, redirectUnits, redirectOrgs }), status);
+    return page(reply, StaffCasePage({ ctx: pageCtx(req), sc, issues: extra.issues ?? [], formError: extra.formError, done: extra.done, redirectUnits, redirectOrgs, failed: extra.failed, values: extra.values }), status);
   };
 
   app.get('/staff/cases/:number', hide, async (req, reply) => {
@@ -98,7 +100,8 @@ export async function backofficeRoutes(app: FastifyInstance, ctx: Ctx): Promise<
     } catch (err) {
       const e = toAppError(err);
       if (e.code === 'FORBIDDEN' || e.code === 'INTERNAL' || e.code === 'LOGIN_REQUIRED' || e.code === 'NOT_FOUND') throw err;
-      return casePage(req, reply, { issues: e.issues, formError: e.issues.length ? undefined : e.code }, e.status);
+      // The refused form is shown again with its values next to its errors.
+      return casePage(req, reply, { issues: e.issues, formError: e.issues.length ? undefined : e.code, failed: action, values }, e.status);
     }
     return reply.redirect(`/staff/cases/${encodeURIComponent(number)}?done=1`, 303);
   });

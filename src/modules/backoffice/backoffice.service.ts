@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.js';
 import type { Orm, Tx } from '../../platform/db/index.js';
 import type { SessionUser } from '../../platform/auth/index.js';
@@ -10,6 +10,8 @@ import { checkAndStoreDocuments, removeDocuments } from '../../platform/files/do
 import { isFileId, type Bytes } from '../../platform/files/storage.js';
 import { databaseNow } from '../../platform/db/clock.js';
 import { clockAction } from './backoffice.clocks.js';
+import { endOfSofiaDay, loadCalendar, sofiaDay } from '../../platform/calendar/index.js';
+import { clockLine, clocksOf, type ClockLine } from '../deadlines/index.js';
 import { queueMail } from '../../platform/mail/index.js';
 import { noticeMail } from '../../platform/mail/notice.js';
 import { organisations, units } from '../catalog/catalog.tables.js';
@@ -54,6 +56,8 @@ export interface StaffCase {
   duplicateOf: string | null;
   photos: { id: string; hidden: boolean; hiddenReason: string | null }[];
   unitStaff: { id: string; name: string; role: string }[];
+  /** The case's legal clocks and internal targets (issue 12), as the page shows them. */
+  clocks: ClockLine[];
 }
 
 async function caseRow(orm: Orm | Tx, number: string) {
@@ -76,6 +80,9 @@ export async function staffCase(ctx: Ctx, access: CaseAccess): Promise<StaffCase
   const [assignee] = internal.assigneeId ? await orm.select({ id: users.id, first: users.firstName, last: users.lastName }).from(users).where(eq(users.id, internal.assigneeId)) : [];
   const [org] = internal.organisationId ? await orm.select({ bg: organisations.nameBg, en: organisations.nameEn }).from(organisations).where(eq(organisations.id, internal.organisationId)) : [];
   const [dup] = internal.duplicateOfId ? await orm.select({ n: cases.regNumber }).from(cases).where(eq(cases.id, internal.duplicateOfId)) : [];
+  // The clocks are materialised rows (case_clocks): one query, the policies and the calendar are cached.
+  const [clockRows, cal] = await Promise.all([clocksOf(orm, view.id, orm), loadCalendar(orm)]);
+  const now = ctx.now();
   const unitStaff = view.unitId
     ? (await orm.select({ id: users.id, first: users.firstName, last: users.lastName, role: users.role }).from(users).where(and(eq(users.unitId, view.unitId), inArray(users.role, ['officer', 'manager', 'operator'])))).map((u) => ({ id: u.id, name: `${u.first} ${u.last}`.trim(), role: u.role }))
     : [];
@@ -88,6 +95,7 @@ export async function staffCase(ctx: Ctx, access: CaseAccess): Promise<StaffCase
     duplicateOf: dup?.n ?? null,
     photos: view.photos.map((p) => ({ id: p.id, hidden: p.hidden, hiddenReason: p.hiddenReason })),
     unitStaff,
+    clocks: clockRows.map(({ row, spec }) => clockLine(row, spec, view.anonymous, cal, now)),
   };
 }
 
@@ -367,7 +375,10 @@ export interface InboxFilter {
   olderThanDays?: number;
   assignee?: 'me' | 'none';
   q?: string;
-  sort?: 'oldest' | 'newest';
+  /** Oldest or newest registered first, or the earliest due date first (issue 12). */
+  sort?: 'oldest' | 'newest' | 'due';
+  /** Past their due date, or due by the end of the third calendar day from today (Sofia). */
+  due?: 'overdue' | 'soon';
   page: number;
 }
 
@@ -384,6 +395,8 @@ export interface InboxRow {
   districtId: number | null;
   assigneeId: string | null;
   hidden: boolean;
+  /** When the earliest running clock ends (cases.due_at, issue 12); the operator console leaves it out. */
+  dueAt?: Date | null;
 }
 
 const PAGE = 50;
@@ -405,6 +418,18 @@ export const CLOSED_COUNT_DAYS = 30;
 export interface InboxCounts {
   open: Record<string, number>;
   closedRecently: Record<string, number>;
+  /** Open documents past their due date, and due within DUE_SOON_DAYS days (issue 12). */
+  overdue: number;
+  dueSoon: number;
+}
+
+/** "Due soon" in the inbox: by the end of the third calendar day from today, Sofia time. */
+export const DUE_SOON_DAYS = 3;
+
+/** The end of the "due soon" window: 23:59:59 Sofia time, DUE_SOON_DAYS calendar days after today. */
+export function dueSoonEnd(now: Date): Date {
+  const day = new Date(Date.parse(`${sofiaDay(now)}T00:00:00Z`) + DUE_SOON_DAYS * 86_400_000).toISOString().slice(0, 10);
+  return endOfSofiaDay(day);
 }
 
 /**
@@ -417,7 +442,7 @@ export interface InboxCounts {
 export async function inbox(ctx: Ctx, user: SessionUser, f: InboxFilter): Promise<{ rows: InboxRow[]; total: number; counts: InboxCounts; pageSize: number }> {
   const orm = ctx.db.orm;
   const subUnits = [...(await unitWithSubUnits(orm, user.unitId))];
-  const noCounts = { open: {}, closedRecently: {} };
+  const noCounts = { open: {}, closedRecently: {}, overdue: 0, dueSoon: 0 };
   if (!subUnits.length) return { rows: [], total: 0, counts: noCounts, pageSize: PAGE };
   const scope = inArray(cases.unitId, subUnits);
   const conds: SQL[] = [scope];
@@ -435,11 +460,20 @@ export async function inbox(ctx: Ctx, user: SessionUser, f: InboxFilter): Promis
   if (f.olderThanDays) conds.push(lte(cases.registeredAt, new Date(ctx.now().getTime() - f.olderThanDays * 86400_000)));
   if (f.assignee === 'me') conds.push(eq(cases.assigneeId, user.id));
   if (f.assignee === 'none') conds.push(isNull(cases.assigneeId));
+  // Due dates are materialised on the case (cases.due_at, the earliest running clock's end).
+  const now = ctx.now();
+  const soonEnd = dueSoonEnd(now);
+  if (f.due === 'overdue') conds.push(lt(cases.dueAt, now));
+  if (f.due === 'soon') conds.push(and(gte(cases.dueAt, now), lte(cases.dueAt, soonEnd))!);
   if (q) conds.push(byNumber ?? and(...words(q).map((w) => or(ilike(cases.address, w), ilike(cases.description, w), ilike(cases.subject, w))!))!);
   const where = and(...conds)!;
-  const plainOpen = f.state === 'open' && !f.status && !f.category && !f.district && !f.olderThanDays && !f.assignee && !q;
+  const plainOpen = f.state === 'open' && !f.status && !f.category && !f.district && !f.olderThanDays && !f.assignee && !f.due && !q;
   const since = new Date(ctx.now().getTime() - CLOSED_COUNT_DAYS * 86400_000);
-  const [rows, tot, open, closed] = await Promise.all([
+  const order =
+    f.sort === 'due'
+      ? [sql`${cases.dueAt} ASC NULLS LAST`, asc(cases.registeredAt), asc(cases.id)]
+      : [f.sort === 'newest' ? desc(cases.registeredAt) : asc(cases.registeredAt), asc(cases.id)];
+  const [rows, tot, open, closed, due] = await Promise.all([
     orm
       .select({
         number: cases.regNumber,
@@ -453,10 +487,11 @@ export async function inbox(ctx: Ctx, user: SessionUser, f: InboxFilter): Promis
         districtId: cases.districtId,
         assigneeId: cases.assigneeId,
         hidden: cases.hidden,
+        dueAt: cases.dueAt,
       })
       .from(cases)
       .where(where)
-      .orderBy(f.sort === 'newest' ? desc(cases.registeredAt) : asc(cases.registeredAt), asc(cases.id))
+      .orderBy(...order)
       .limit(PAGE)
       .offset((f.page - 1) * PAGE),
     // The open view's total is the sum of the open counts: no second pass over the same rows.
@@ -471,10 +506,17 @@ export async function inbox(ctx: Ctx, user: SessionUser, f: InboxFilter): Promis
       .from(cases)
       .where(and(scope, isNotNull(cases.closedAt), gte(cases.closedAt, since)))
       .groupBy(cases.status),
+    // Overdue and due-soon open work: one range of cases_unit_due_idx (unit_id, due_at) WHERE closed_at IS NULL.
+    orm
+      .select({ overdue: sql<number>`count(*) FILTER (WHERE ${cases.dueAt} < ${now.toISOString()}::timestamptz)::int`, soon: sql<number>`count(*) FILTER (WHERE ${cases.dueAt} >= ${now.toISOString()}::timestamptz)::int` })
+      .from(cases)
+      .where(and(scope, isNull(cases.closedAt), lte(cases.dueAt, soonEnd))),
   ]);
   const counts: InboxCounts = {
     open: Object.fromEntries(open.filter((c) => Number(c.n) > 0).map((c) => [c.status, Number(c.n)])),
     closedRecently: Object.fromEntries(closed.map((c) => [c.status, Number(c.n)])),
+    overdue: Number(due[0]?.overdue ?? 0),
+    dueSoon: Number(due[0]?.soon ?? 0),
   };
   const total = tot ? Number(tot[0]?.n ?? 0) : Object.values(counts.open).reduce((a, b) => a + b, 0);
   return { rows, total, counts, pageSize: PAGE };

@@ -7,7 +7,8 @@ import { DISTRICT_NAMES } from '../../platform/geo/index.js';
 import { localName, type Catalog } from '../catalog/index.js';
 import { STATUSES, STATUS_CODES, StatusBadge, eventLabel, kindName, type CaseView } from '../cases/index.js';
 import { translator } from '../../platform/i18n/index.js';
-import { CLOSED_COUNT_DAYS, type InboxCounts, type InboxFilter, type InboxRow, type StaffCase } from './backoffice.service.js';
+import { ClockList, OverdueBadge } from '../deadlines/deadlines.views.js';
+import { CLOSED_COUNT_DAYS, DUE_SOON_DAYS, type InboxCounts, type InboxFilter, type InboxRow, type StaffCase } from './backoffice.service.js';
 
 const W = {
   inbox: { bg: 'Входяща кутия', en: 'Inbox' },
@@ -112,6 +113,28 @@ const W = {
   transferDone: { bg: 'Прехвърлянето е записано.', en: 'The transfer is recorded.' },
   recentTransfers: { bg: 'Последни прехвърляния', en: 'Recent transfers' },
   latLon: { bg: 'Координати (по желание: ширина, дължина)', en: 'Coordinates (optional: latitude, longitude)' },
+  // Legal clocks (issue 12)
+  due: { bg: 'Срок', en: 'Due' },
+  dueFilter: { bg: 'Срок', en: 'Deadline' },
+  anyDue: { bg: 'Всички', en: 'Any' },
+  overdueCases: { bg: 'Просрочени', en: 'Overdue' },
+  dueSoon: { bg: 'Срок до {n} дни', en: 'Due within {n} days' },
+  dueFirst: { bg: 'Най-близък срок първо', en: 'Due soonest first' },
+  clocks: { bg: 'Срокове', en: 'Deadlines' },
+  extend: { bg: 'Удължи срока', en: 'Extend the period' },
+  extension: { bg: 'Основание за удължаване', en: 'Ground for the extension' },
+  upTo: { bg: 'до {n} дни', en: 'up to {n} days' },
+  days: { bg: 'Брой дни', en: 'Number of days' },
+  daysHint: { bg: 'Календарни дни, най-много колкото позволява основанието.', en: 'Calendar days, at most what the ground allows.' },
+  text: { bg: 'Текст', en: 'Text' },
+  extendReason: { bg: 'Причина', en: 'Reason' },
+  extendHint: { bg: 'Подателят получава писмено уведомление с причината и новия срок.', en: 'The applicant is told in writing, with the reason and the new date.' },
+  clarify: { bg: 'Поискай уточнение', en: 'Ask for a clarification' },
+  clarifyText: { bg: 'Какво да уточни подателят', en: 'What the applicant should clarify' },
+  clarifyHint: { bg: 'Изпраща се на подателя; срокът спира, докато уточнението дойде.', en: 'Sent to the applicant; the period stops until the clarification comes.' },
+  clarified: { bg: 'Уточнението е получено', en: 'The clarification has arrived' },
+  clarifiedText: { bg: 'Бележка (по желание)', en: 'Note (optional)' },
+  clarifiedHint: { bg: 'Срокът тече отново от днес.', en: 'The period runs again from today.' },
 } as const;
 type Word = keyof typeof W;
 function w(lang: Lang, key: Word, vars?: Record<string, string | number>): string {
@@ -145,7 +168,7 @@ function StaffNav({ ctx, active }: { ctx: PageCtx; active: 'inbox' | 'console' }
 
 const STAFF_CSS = ['/static/css/staff.css'];
 
-function CaseTable({ rows, lang, now }: { rows: InboxRow[]; lang: Lang; now: Date }): VNode {
+function CaseTable({ rows, lang, now, showDue }: { rows: InboxRow[]; lang: Lang; now: Date; showDue?: boolean }): VNode {
   return (
     <div class="table-wrap">
       <table class="list">
@@ -156,6 +179,7 @@ function CaseTable({ rows, lang, now }: { rows: InboxRow[]; lang: Lang; now: Dat
             <th scope="col">{w(lang, 'age')}</th>
             <th scope="col">{w(lang, 'what')}</th>
             <th scope="col">{w(lang, 'status')}</th>
+            {showDue && <th scope="col">{w(lang, 'due')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -176,6 +200,23 @@ function CaseTable({ rows, lang, now }: { rows: InboxRow[]; lang: Lang; now: Dat
               <td>
                 <StatusBadge status={r.status} lang={lang} />
               </td>
+              {showDue && (
+                <td>
+                  {r.dueAt ? (
+                    <>
+                      <time dateTime={r.dueAt.toISOString()}>{formatDate(r.dueAt, lang)}</time>
+                      {r.dueAt.getTime() < now.getTime() && (
+                        <>
+                          {' '}
+                          <OverdueBadge lang={lang} />
+                        </>
+                      )}
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
@@ -184,13 +225,13 @@ function CaseTable({ rows, lang, now }: { rows: InboxRow[]; lang: Lang; now: Dat
   );
 }
 
-/** The unit inbox (CC-10): filters, counts per status, oldest first. */
+/** The unit inbox (CC-10): filters, counts per status and of overdue work, oldest or due soonest first. */
 export function InboxPage({ ctx, catalog, filter, rows, total, counts, pageSize, unitName, now }: { ctx: PageCtx; catalog: Catalog; filter: InboxFilter; rows: InboxRow[]; total: number; counts: InboxCounts; pageSize: number; unitName: string | null; now: Date }): VNode {
   const l = ctx.lang;
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const qs = (page: number) => {
     const p = new URLSearchParams();
-    for (const [k, v] of Object.entries({ state: filter.state === 'open' ? undefined : filter.state, status: filter.status, category: filter.category, district: filter.district, older: filter.olderThanDays, assignee: filter.assignee, q: filter.q, sort: filter.sort })) if (v) p.set(k, String(v));
+    for (const [k, v] of Object.entries({ state: filter.state === 'open' ? undefined : filter.state, status: filter.status, category: filter.category, district: filter.district, older: filter.olderThanDays, assignee: filter.assignee, due: filter.due, q: filter.q, sort: filter.sort })) if (v) p.set(k, String(v));
     p.set('page', String(page));
     return `/staff?${p.toString()}`;
   };
@@ -221,6 +262,18 @@ export function InboxPage({ ctx, catalog, filter, rows, total, counts, pageSize,
                   : {counts.open[s]}
                 </li>
               ))}
+              <li>
+                <a href="/staff?due=overdue&sort=due" aria-current={filter.due === 'overdue' ? 'true' : undefined}>
+                  {w(l, 'overdueCases')}
+                </a>
+                : {counts.overdue}
+              </li>
+              <li>
+                <a href="/staff?due=soon&sort=due" aria-current={filter.due === 'soon' ? 'true' : undefined}>
+                  {w(l, 'dueSoon', { n: DUE_SOON_DAYS })}
+                </a>
+                : {counts.dueSoon}
+              </li>
             </ul>
             <ul class="status-counts" aria-label={w(l, 'closedRecently', { n: CLOSED_COUNT_DAYS })}>
               <li>
@@ -307,18 +360,33 @@ export function InboxPage({ ctx, catalog, filter, rows, total, counts, pageSize,
               </select>
             </div>
             <div class="field">
+              <label for="f-due">{w(l, 'dueFilter')}</label>
+              <select id="f-due" name="due">
+                <option value="">{w(l, 'anyDue')}</option>
+                <option value="overdue" selected={filter.due === 'overdue'}>
+                  {w(l, 'overdueCases')}
+                </option>
+                <option value="soon" selected={filter.due === 'soon'}>
+                  {w(l, 'dueSoon', { n: DUE_SOON_DAYS })}
+                </option>
+              </select>
+            </div>
+            <div class="field">
               <label for="f-sort">{w(l, 'sort')}</label>
               <select id="f-sort" name="sort">
                 <option value="oldest">{w(l, 'oldest')}</option>
                 <option value="newest" selected={filter.sort === 'newest'}>
                   {w(l, 'newest')}
                 </option>
+                <option value="due" selected={filter.sort === 'due'}>
+                  {w(l, 'dueFirst')}
+                </option>
               </select>
             </div>
             <button type="submit">{w(l, 'show')}</button>
           </form>
           <p role="status">{w(l, 'found', { n: total })}</p>
-          {rows.length ? <CaseTable rows={rows} lang={l} now={now} /> : <p>{w(l, 'none')}</p>}
+          {rows.length ? <CaseTable rows={rows} lang={l} now={now} showDue /> : <p>{w(l, 'none')}</p>}
           {pages > 1 && (
             <nav class="pager" aria-label={l === 'bg' ? 'Страници' : 'Pages'}>
               {filter.page > 1 && <a href={qs(filter.page - 1)}>{w(l, 'prev')}</a>}
@@ -342,7 +410,13 @@ interface CasePageProps {
   done?: boolean;
   redirectUnits: { id: number; name: string }[];
   redirectOrgs: { id: number; name: string }[];
+  /** The action whose form was sent and refused: its fields carry the errors and the values sent. */
+  failed?: string;
+  values?: Record<string, string>;
 }
+
+/** The forms on the legal clocks (issue 12), whose fields take the bare ids the error summary links to when they fail. */
+const CLOCK_FORMS = new Set(['extend', 'clarify', 'clarified']);
 
 function ActionForm({ action, number, title, children, multipart }: { action: string; number: string; title: string; children: ComponentChildren; multipart?: boolean }): VNode {
   return (
@@ -357,12 +431,21 @@ function ActionForm({ action, number, title, children, multipart }: { action: st
 }
 
 /** A case for staff: everything about it, its full history, and the actions this person may take (CC-10). */
-export function StaffCasePage({ ctx, sc, issues, formError, done, redirectUnits, redirectOrgs }: CasePageProps): VNode {
+export function StaffCasePage({ ctx, sc, issues, formError, done, redirectUnits, redirectOrgs, failed, values = {} }: CasePageProps): VNode {
   const l = ctx.lang;
   const t = translator(l);
   const v: CaseView = sc.view;
-  const err = (f: string) => issues.find((i) => i.field === f);
+  // An error belongs to the form that was sent (the answer form's when it is not known).
+  const err = (f: string, form = 'answer') => (failed && CLOCK_FORMS.has(failed) && failed !== form ? undefined : issues.find((i) => i.field === f));
   const can = (a: string) => sc.allowed.has(a as never);
+  // A clock form's field: the bare id when that form failed (the error summary links to it), else prefixed.
+  const fid = (form: string, field: string) => (failed === form ? field : `${form}-${field}`);
+  const val = (form: string, field: string) => (failed === form ? (values[field] ?? '') : '');
+  const extendable = sc.clocks.filter((c) => c.state === 'running').flatMap((c) => c.extensions.map((e) => ({ c, e })));
+  const maxDays = Math.max(1, ...extendable.map((x) => x.e.maxDays));
+  const clarifiable = sc.clocks.some((c) => c.clarifiable);
+  const awaiting = sc.clocks.some((c) => c.awaitsClarification);
+  const label = (f: string) => (f === 'text' && failed === 'extend' ? w(l, 'extendReason') : f === 'text' && failed === 'clarify' ? w(l, 'clarifyText') : f in W ? w(l, f as Word) : f);
   return (
     <Layout ctx={ctx} title={`${kindName(v.kind, l)} ${v.number}`} styles={STAFF_CSS}>
       <StaffNav ctx={ctx} active="inbox" />
@@ -371,7 +454,7 @@ export function StaffCasePage({ ctx, sc, issues, formError, done, redirectUnits,
           {w(l, 'done')}
         </p>
       )}
-      <ErrorSummary lang={l} title={w(l, 'errorsTitle')} issues={issues} formError={formError} label={(f) => (f in W ? w(l, f as Word) : f)} />
+      <ErrorSummary lang={l} title={w(l, 'errorsTitle')} issues={issues} formError={formError} label={label} />
       <p class="kicker">{kindName(v.kind, l)}</p>
       <h1>
         <span class="number">{v.number}</span>
@@ -432,6 +515,10 @@ export function StaffCasePage({ ctx, sc, issues, formError, done, redirectUnits,
         <dt>{w(l, 'submitter')}</dt>
         <dd>{v.anonymous ? w(l, 'anonymous') : [v.submitter?.name, v.submitter?.phone, v.submitter?.email, v.submitter?.address].filter(Boolean).join(' · ')}</dd>
       </dl>
+      <section aria-labelledby="clocks-title">
+        <h2 id="clocks-title">{w(l, 'clocks')}</h2>
+        <ClockList clocks={sc.clocks} lang={l} />
+      </section>
       <h2>{w(l, 'description')}</h2>
       <p class="prewrap">{v.description}</p>
       {v.isPublic && (
@@ -496,7 +583,7 @@ export function StaffCasePage({ ctx, sc, issues, formError, done, redirectUnits,
       <div class="staff-actions">
         {can('answer') && (
           <ActionForm action="answer" number={v.number} title={w(l, 'answer')} multipart>
-            <Field id="answer-text" label={`${w(l, 'answer')} *`} hint={w(l, 'answerHint')} error={err('text')} lang={l}>
+            <Field id="answer-text" label={`${w(l, 'answer')} *`} hint={w(l, 'answerHint')} error={err('text', 'answer')} lang={l}>
               <textarea id="answer-text" name="text" rows={5} maxLength={8000} required></textarea>
             </Field>
             <div class="field">
@@ -534,6 +621,56 @@ export function StaffCasePage({ ctx, sc, issues, formError, done, redirectUnits,
               <textarea id="status-text" name="text" rows={2} maxLength={8000}></textarea>
             </div>
             <button type="submit">{w(l, 'save')}</button>
+          </ActionForm>
+        )}
+        {can('extend') && extendable.length > 0 && (
+          <ActionForm action="extend" number={v.number} title={w(l, 'extend')}>
+            <Field id={fid('extend', 'extension')} label={`${w(l, 'extension')} *`} error={err('extension', 'extend')} lang={l}>
+              <select id={fid('extend', 'extension')} name="extension" required>
+                <option value="">{w(l, 'choose')}</option>
+                {extendable.map(({ c, e }) => (
+                  <option value={e.code} selected={val('extend', 'extension') === e.code}>
+                    {e.label[l]} ({e.source}) – {w(l, 'upTo', { n: e.maxDays })}
+                    {sc.clocks.length > 1 ? ` · ${c.label[l]}` : ''}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field id={fid('extend', 'days')} label={`${w(l, 'days')} *`} hint={w(l, 'daysHint')} error={err('days', 'extend')} lang={l}>
+              <input id={fid('extend', 'days')} name="days" type="number" min={1} max={maxDays} required value={val('extend', 'days')} />
+            </Field>
+            <Field
+              id={fid('extend', 'text')}
+              label={`${w(l, 'extendReason')} *`}
+              hint={extendable.some((x) => x.e.notice) ? w(l, 'extendHint') : undefined}
+              error={err('text', 'extend')}
+              lang={l}
+            >
+              <textarea id={fid('extend', 'text')} name="text" rows={2} maxLength={8000} required>
+                {val('extend', 'text')}
+              </textarea>
+            </Field>
+            <button type="submit">{w(l, 'extend')}</button>
+          </ActionForm>
+        )}
+        {can('clarify') && clarifiable && (
+          <ActionForm action="clarify" number={v.number} title={w(l, 'clarify')}>
+            <Field id={fid('clarify', 'text')} label={`${w(l, 'clarifyText')} *`} hint={w(l, 'clarifyHint')} error={err('text', 'clarify')} lang={l}>
+              <textarea id={fid('clarify', 'text')} name="text" rows={3} maxLength={8000} required>
+                {val('clarify', 'text')}
+              </textarea>
+            </Field>
+            <button type="submit">{w(l, 'clarify')}</button>
+          </ActionForm>
+        )}
+        {can('clarified') && awaiting && (
+          <ActionForm action="clarified" number={v.number} title={w(l, 'clarified')}>
+            <Field id={fid('clarified', 'text')} label={w(l, 'clarifiedText')} hint={w(l, 'clarifiedHint')} error={err('text', 'clarified')} lang={l}>
+              <textarea id={fid('clarified', 'text')} name="text" rows={2} maxLength={8000}>
+                {val('clarified', 'text')}
+              </textarea>
+            </Field>
+            <button type="submit">{w(l, 'clarified')}</button>
           </ActionForm>
         )}
         {can('note') && (

@@ -1,6 +1,9 @@
 import type { Database } from '../../platform/db/index.js';
+import { loadCalendar, sofiaDay } from '../../platform/calendar/index.js';
 import { formatRegNumber, sofiaYear } from '../../platform/register/index.js';
-import { KINDS } from './cases.policy.js';
+import { afterEvents, clocksAtRegistration, type ClockRow } from '../deadlines/deadlines.engine.js';
+import type { ClockEvent } from '../deadlines/deadlines.policy.js';
+import { KINDS, STATUSES, type CaseStatus } from './cases.policy.js';
 
 /** A small deterministic PRNG, so every fresh demo database looks the same. */
 export function prng(seed: number): () => number {
@@ -29,6 +32,10 @@ export const DEMO_ANSWERS = [
   'Извършена е проверка на място. Предприети са необходимите действия.',
   'Сигналът е препратен по компетентност към районната администрация.',
 ];
+
+/** Names of demo submitters (most people give one; the rest stay anonymous, АПК art. 111(4)). */
+const FIRST = ['Мария', 'Иван', 'Елена', 'Георги', 'Петя', 'Николай', 'Десислава', 'Стоян', 'Калина', 'Димитър'];
+const LAST = ['Иванова', 'Петров', 'Георгиева', 'Димитров', 'Николова', 'Стоянов', 'Русева', 'Колев'];
 
 /** Demo signal plan: statuses as the live system shows them, older signals further along. */
 function pickStatus(r: number, ageDays: number): string {
@@ -63,7 +70,7 @@ export async function seedDemoCases(db: Database, count: number, now = new Date(
     return types[types.length - 1];
   };
 
-  type Plan = { k: string; reg: string; y: number; s: number; num: string; at: string; ty: number; ca: number; st: string; d: string; h: number | null; ps: number; ev: unknown[] };
+  type Plan = { k: string; reg: string; y: number; s: number; num: string; at: string; ty: number; ca: number; st: string; d: string; h: number | null; ps: number; nm: string | null; em: string | null; ev: DemoEvent[] };
   const plans: Omit<Plan, 'reg' | 'y' | 's' | 'num'>[] = [];
   for (let i = 0; i < count; i++) {
     const ageDays = rand() * days;
@@ -71,13 +78,18 @@ export async function seedDemoCases(db: Database, count: number, now = new Date(
     const t = pickType();
     const isQuestion = rand() < 0.05;
     const status = pickStatus(rand(), ageDays);
-    const events: unknown[] = [{ at: at.toISOString(), type: 'registered', from: null, to: 'pending', text: null }];
+    // Two in three give a name and an email: their clocks are the law's (АПК art. 118), the
+    // anonymous ones' the Contact Center's own target.
+    const named = rand() < 0.65;
+    const events: DemoEvent[] = [{ at: at.toISOString(), type: 'registered', from: null, to: 'pending', text: null }];
     let when = at.getTime();
     const step = () => (when = Math.min(now.getTime(), when + (0.2 + rand() * 3) * 86_400_000));
     if (status !== 'pending') {
       events.push({ at: new Date(step()).toISOString(), type: 'status', from: 'pending', to: 'in_progress', text: null });
       if (status !== 'in_progress') {
-        const answer = status === 'rejected' ? 'Сигналът е извън компетентността на Столична община.' : DEMO_ANSWERS[Math.floor(rand() * DEMO_ANSWERS.length)];
+        // A quarter of the decisions take weeks: some come after the deadline, as in the live register.
+        if (rand() < 0.25) when = Math.min(now.getTime(), when + (10 + rand() * 70) * 86_400_000);
+        const answer = status === 'rejected' ? 'Сигналът е извън компетентността на Столична община.' : DEMO_ANSWERS[Math.floor(rand() * DEMO_ANSWERS.length)]!;
         events.push({ at: new Date(step()).toISOString(), type: 'status', from: 'in_progress', to: status, text: status === 'duplicate' ? null : answer });
       }
     }
@@ -90,6 +102,8 @@ export async function seedDemoCases(db: Database, count: number, now = new Date(
       d: DEMO_PHRASES[Math.floor(rand() * DEMO_PHRASES.length)]!,
       h: isQuestion ? null : Number(hoods[Math.floor(rand() * hoods.length)]!.source_id),
       ps: Math.floor(rand() * 1e9),
+      nm: named ? `${FIRST[Math.floor(rand() * FIRST.length)]} ${LAST[Math.floor(rand() * LAST.length)]}` : null,
+      em: named ? `grazhdanin.${i + 1}@demo.example` : null,
       ev: events,
     });
   }
@@ -111,7 +125,7 @@ export async function seedDemoCases(db: Database, count: number, now = new Date(
     await db.raw.executeSql(
       `WITH p AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb)
-           AS x(k text, reg text, y int, s int, num text, at timestamptz, ty int, ca int, st text, d text, h int, ps int, ev jsonb)
+           AS x(k text, reg text, y int, s int, num text, at timestamptz, ty int, ca int, st text, d text, h int, ps int, nm text, em text, ev jsonb)
        ), g AS (
          SELECT p.*, t.name_bg AS tname,
                 CASE WHEN p.h IS NULL THEN NULL
@@ -119,7 +133,7 @@ export async function seedDemoCases(db: Database, count: number, now = new Date(
          FROM p JOIN case_types t ON t.id = p.ty
        ), ins AS (
          INSERT INTO cases (kind, register_code, reg_year, reg_seq, reg_number, registered_at, channel, category_id, type_id,
-                            status, description, location, district_id, neighbourhood_id, is_public, anonymous, updated_at, closed_at)
+                            status, description, location, district_id, neighbourhood_id, is_public, anonymous, submitter_name, submitter_email, updated_at, closed_at)
          SELECT g.k, g.reg, g.y, g.s, g.num, g.at, 'web', g.ca, g.ty, g.st,
                 CASE WHEN g.k = 'question' THEN 'Въпрос относно: ' || g.tname || '. Каква е процедурата и в какъв срок?'
                      ELSE g.tname || '. ' || g.d END,
@@ -127,7 +141,7 @@ export async function seedDemoCases(db: Database, count: number, now = new Date(
                 CASE WHEN g.pt IS NULL THEN NULL
                      ELSE (SELECT d.id FROM districts d ORDER BY d.geom <-> g.pt, ST_Distance(d.geom, g.pt) LIMIT 1) END,
                 (SELECT n.id FROM neighbourhoods n WHERE n.source_id = g.h),
-                true, true,
+                true, g.nm IS NULL, g.nm, g.em,
                 COALESCE((SELECT max((e->>'at')::timestamptz) FROM jsonb_array_elements(g.ev) e), g.at),
                 CASE WHEN g.st IN ('closed', 'notified', 'rejected', 'duplicate')
                      THEN (SELECT max((e->>'at')::timestamptz) FROM jsonb_array_elements(g.ev) e) END
@@ -164,6 +178,61 @@ export async function seedDemoCases(db: Database, count: number, now = new Date(
      WHERE c.first_answer_at IS NULL AND c.status <> 'pending'`,
     [],
   );
-  await db.raw.executeSql('ANALYZE cases; ANALYZE case_events', []);
+  await seedDemoClocks(db, full);
+  await db.raw.executeSql('ANALYZE cases; ANALYZE case_events; ANALYZE case_clocks', []);
   return full.length;
+}
+
+/** A history entry of a demo case. */
+interface DemoEvent {
+  at: string;
+  type: string;
+  from: string | null;
+  to: string | null;
+  text: string | null;
+}
+
+/**
+ * The demo cases' legal clocks, as the policies in force on their registration days say (issue 12),
+ * computed by the deadline engine itself: the clocks at registration, then each later history entry
+ * as the staff action that wrote it would have moved them ("closed" when it closed the case,
+ * "notified" for that status). Closed cases' clocks stopped (some after their due date), open ones'
+ * run (some overdue); cases.due_at is the earliest running clock's. One read and two writes.
+ */
+async function seedDemoClocks(db: Database, plans: { num: string; k: string; ty: number; at: string; em: string | null; nm: string | null; ev: DemoEvent[] }[]): Promise<void> {
+  // The one place the case model reaches up to the deadlines module: loaded only when seeding,
+  // so module loading keeps its direction (deadlines → cases).
+  const { policies, policyFor } = await import('../deadlines/deadlines.service.js');
+  const [p, cal, { rows: units }] = await Promise.all([policies(db.orm), loadCalendar(db.orm), db.raw.executeSql('SELECT reg_number, unit_id FROM cases', [])]);
+  const unitOf = new Map((units as { reg_number: string; unit_id: number | null }[]).map((r) => [r.reg_number, r.unit_id === null ? null : Number(r.unit_id)]));
+  const out: (Omit<ClockRow, 'dueAt' | 'pausedAt' | 'stoppedAt'> & { num: string; policyId: number; dueAt: string | null; pausedAt: string | null; stoppedAt: string | null })[] = [];
+  for (const plan of plans) {
+    const at = new Date(plan.at);
+    const policy = policyFor(p, unitOf.get(plan.num) ?? null, plan.k, plan.ty, sofiaDay(at));
+    if (!policy) continue;
+    const c = { at, anonymous: !plan.nm && !plan.em, hasEmail: !!plan.em };
+    for (let row of clocksAtRegistration(policy.clocks, c, cal)) {
+      const spec = policy.clocks.find((x) => x.code === row.code)!;
+      for (const e of plan.ev.slice(1)) {
+        const events: ClockEvent[] = [e.type as ClockEvent];
+        if (e.to && e.to in STATUSES && !STATUSES[e.to as CaseStatus].open) events.push('closed');
+        if (e.to === 'notified') events.push('notified');
+        row = afterEvents(row, spec, events, { ...c, at: new Date(e.at) }, cal) ?? row;
+      }
+      out.push({ ...row, num: plan.num, policyId: policy.id, dueAt: row.dueAt?.toISOString() ?? null, pausedAt: row.pausedAt?.toISOString() ?? null, stoppedAt: row.stoppedAt?.toISOString() ?? null });
+    }
+  }
+  if (!out.length) return;
+  await db.raw.executeSql(
+    `INSERT INTO case_clocks (case_id, policy_id, code, legal, state, started_on, due_on, due_at, paused_at, extended_days, extensions, stopped_at)
+     SELECT c.id, x."policyId", x.code, x.legal, x.state, x."startedOn", x."dueOn", x."dueAt", x."pausedAt", x."extendedDays", x.extensions, x."stoppedAt"
+     FROM jsonb_to_recordset($1::jsonb) AS x(num text, "policyId" int, code text, legal boolean, state text, "startedOn" date, "dueOn" date, "dueAt" timestamptz,
+                                             "pausedAt" timestamptz, "extendedDays" int, extensions smallint, "stoppedAt" timestamptz)
+     JOIN cases c ON c.reg_number = x.num`,
+    [JSON.stringify(out)],
+  );
+  await db.raw.executeSql(
+    `UPDATE cases c SET due_at = k.due FROM (SELECT case_id, min(due_at) AS due FROM case_clocks WHERE state = 'running' GROUP BY case_id) k WHERE k.case_id = c.id`,
+    [],
+  );
 }

@@ -30,6 +30,7 @@ import { DocumentFormPage, DocumentPage, MyCasesPage, MySubscriptionsPage, Unsub
 import { DOCUMENT_KINDS, KINDS } from './cases.policy.js';
 import { caseUrl } from './cases.service.js';
 import { caseAccessOf, sendCaseDocument } from './cases.guard.js';
+import { expectedAnswersOf } from './cases.hooks.js';
 import { may } from './cases.access.js';
 
 export const DocumentBody = z.object({
@@ -129,7 +130,9 @@ export async function documentsRoutes(root: FastifyInstance, ctx: Ctx): Promise<
     // Signals and questions have their public page; the author sees theirs there too (unless staff hid it).
     const fresh = (req.query as { new?: string }).new === '1' && audience === 'author';
     if (v.isPublic && !scope.hidden && audience === 'author' && !fresh) return reply.redirect(caseUrl(v.number), 303);
-    return page(reply, DocumentPage({ ctx: pageCtx(req), view: v, justRegistered: fresh, email: fresh ? user.email : undefined }));
+    // Issue 12: the author sees when to expect the answer.
+    const expected = audience === 'author' ? ((await expectedAnswersOf(orm, [v.id])).get(v.id) ?? null) : null;
+    return page(reply, DocumentPage({ ctx: pageCtx(req), view: v, justRegistered: fresh, email: fresh ? user.email : undefined, expected }));
   });
   app.get('/documents/:number/files/:id', hide, async (req, reply) => sendCaseDocument(ctx, req, reply, { personal: true }));
 
@@ -194,7 +197,17 @@ export async function documentsRoutes(root: FastifyInstance, ctx: Ctx): Promise<
       return {
         total,
         page: req.query.page,
-        items: rows.map((r) => ({ number: r.number, kind: r.kind, registeredAt: r.registeredAt.toISOString(), status: r.status, subject: r.subject, url: r.isPublic ? caseUrl(r.number) : myCaseUrl(r.number) })),
+        items: rows.map((r) => ({
+          number: r.number,
+          kind: r.kind,
+          registeredAt: r.registeredAt.toISOString(),
+          status: r.status,
+          subject: r.subject,
+          url: r.isPublic ? caseUrl(r.number) : myCaseUrl(r.number),
+          // Issue 12: the date to expect an answer by (YYYY-MM-DD, Sofia), or null; suspended while a clarification is awaited.
+          expectedAnswerBy: r.expected && !r.expected.paused ? r.expected.dueOn : null,
+          answerPeriodSuspended: r.expected?.paused ?? false,
+        })),
       };
     },
   );

@@ -8,7 +8,7 @@ import type { Bytes } from '../../platform/files/storage.js';
 import { queueMail } from '../../platform/mail/index.js';
 import { noticeMail } from '../../platform/mail/notice.js';
 import { insertRegistered } from './cases.store.js';
-import { registrationExtension } from './cases.hooks.js';
+import { expectedAnswersOf, registrationExtension, type ExpectedAnswer } from './cases.hooks.js';
 import { documentHits } from './cases.limits.js';
 import { hitLimits } from '../../platform/ratelimit/index.js';
 import { visibilityOf } from './cases.audience.js';
@@ -163,13 +163,15 @@ export interface MyCaseRow {
   subject: string | null;
   description: string;
   isPublic: boolean;
+  /** Issue 12: when to expect the answer (or that its period is suspended); null when no clock shown to the submitter runs. */
+  expected: ExpectedAnswer | null;
 }
 
-/** CC-11: everything a user submitted, of every kind, newest first. */
+/** CC-11: everything a user submitted, of every kind, newest first, with the expected answer dates (one more query). */
 export async function listMyCases(orm: Orm, userId: string, page: number, pageSize = 20): Promise<{ rows: MyCaseRow[]; total: number }> {
   const [rows, [tot]] = await Promise.all([
     orm
-      .select({ number: cases.regNumber, kind: cases.kind, registeredAt: cases.registeredAt, status: cases.status, subject: cases.subject, description: cases.description, isPublic: cases.isPublic })
+      .select({ id: cases.id, number: cases.regNumber, kind: cases.kind, registeredAt: cases.registeredAt, status: cases.status, subject: cases.subject, description: cases.description, isPublic: cases.isPublic })
       .from(cases)
       .where(eq(cases.authorId, userId))
       .orderBy(desc(cases.registeredAt), desc(cases.id))
@@ -177,7 +179,11 @@ export async function listMyCases(orm: Orm, userId: string, page: number, pageSi
       .offset((page - 1) * pageSize),
     orm.select({ n: count() }).from(cases).where(eq(cases.authorId, userId)),
   ]);
-  return { rows: rows.map((r) => ({ ...r, kind: r.kind as CaseKind, description: r.description.slice(0, 140) })), total: Number(tot?.n ?? 0) };
+  const expected = await expectedAnswersOf(orm, rows.map((r) => r.id));
+  return {
+    rows: rows.map(({ id, ...r }) => ({ ...r, kind: r.kind as CaseKind, description: r.description.slice(0, 140), expected: expected.get(id) ?? null })),
+    total: Number(tot?.n ?? 0),
+  };
 }
 
 // ---------------------------------------------------------------- subscriptions (CC-13)

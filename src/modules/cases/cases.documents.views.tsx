@@ -8,7 +8,8 @@ import { caseUrl, statusLabel } from './cases.service.js';
 import type { CaseView } from './cases.present.js';
 import { myCaseUrl, type MyCaseRow } from './cases.documents.js';
 import { kindName } from './cases.policy.js';
-import { StatusBadge } from './cases.views.js';
+import { ExpectedAnswerNote, StatusBadge, expectedText } from './cases.views.js';
+import type { ExpectedAnswer } from './cases.hooks.js';
 
 const W = {
   newTitle: { bg: 'Писмо, жалба, предложение или заявление', en: 'Letter, complaint, proposal or request' },
@@ -55,6 +56,7 @@ const W = {
   prev: { bg: 'По-нови', en: 'Newer' },
   next: { bg: 'По-стари', en: 'Older' },
   download: { bg: 'Изтегли', en: 'Download' },
+  expected: { bg: 'Срок за отговор', en: 'Answer expected' },
 } as const;
 
 type Word = keyof typeof W;
@@ -163,7 +165,7 @@ export function DocumentFormPage(props: {
 
 
 /** A private document as its author or the handling unit's staff see it. */
-export function DocumentPage({ ctx, view, justRegistered, email }: { ctx: PageCtx; view: CaseView; justRegistered?: boolean; email?: string }): VNode {
+export function DocumentPage({ ctx, view, justRegistered, email, expected }: { ctx: PageCtx; view: CaseView; justRegistered?: boolean; email?: string; expected?: ExpectedAnswer | null }): VNode {
   const l = ctx.lang;
   const title = `${kindName(view.kind, l)} ${view.number}`;
   return (
@@ -183,6 +185,7 @@ export function DocumentPage({ ctx, view, justRegistered, email }: { ctx: PageCt
         <span class="number">{view.number}</span>
       </h1>
       <p class="notice">{w(l, 'private')}</p>
+      {expected && <ExpectedAnswerNote expected={expected} lang={l} />}
       <dl class="facts">
         <dt>{w(l, 'status')}</dt>
         <dd>
@@ -274,6 +277,7 @@ export function MyCasesPage({ ctx, rows, total, page, pageSize }: { ctx: PageCtx
               <th scope="col">{w(l, 'date')}</th>
               <th scope="col">{w(l, 'what')}</th>
               <th scope="col">{w(l, 'status')}</th>
+              <th scope="col">{w(l, 'expected')}</th>
             </tr>
           </thead>
           <tbody>
@@ -291,6 +295,7 @@ export function MyCasesPage({ ctx, rows, total, page, pageSize }: { ctx: PageCtx
                 <td>
                   <StatusBadge status={r.status} lang={l} />
                 </td>
+                <td>{r.expected ? expectedText(r.expected, l, true) : '—'}</td>
               </tr>
             ))}
           </tbody>

@@ -1,6 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import type { Ctx } from '../../platform/context.js';
-import type { Tx } from '../../platform/db/index.js';
+import type { Orm, Tx } from '../../platform/db/index.js';
 
 /**
  * Where modules above the case model add their part to a case's life without the case model
@@ -69,4 +69,30 @@ export async function registrationExtension(ctx: Ctx, info: RegistrationInfo): P
 /** Tells every change hook about a change, inside its transaction. */
 export async function caseChanged(tx: Tx, ctx: Ctx, change: CaseChange): Promise<void> {
   for (const h of changeHooks) await h(tx, ctx, change);
+}
+
+/**
+ * When the submitter may expect an answer (issue 12): the due date of the earliest running clock
+ * shown to them, or `paused` while the period is suspended (a clarification was asked for). The
+ * pages of the case model (the private link, the author's document, My signals) ask the module
+ * that keeps the clocks through this hook.
+ */
+export interface ExpectedAnswer {
+  /** A Sofia date, 'YYYY-MM-DD'. */
+  dueOn: string;
+  paused: boolean;
+}
+
+export type ExpectedAnswersHook = (orm: Orm, caseIds: number[]) => Promise<Map<number, ExpectedAnswer>>;
+
+let expectedHook: ExpectedAnswersHook | null = null;
+
+/** Installs the expected-answer hook (one module owns it). */
+export function onExpectedAnswers(hook: ExpectedAnswersHook): void {
+  expectedHook = hook;
+}
+
+/** The expected answers of some cases, by case id (one query for a page); none without the hook. */
+export async function expectedAnswersOf(orm: Orm, caseIds: number[]): Promise<Map<number, ExpectedAnswer>> {
+  return expectedHook && caseIds.length ? expectedHook(orm, caseIds) : new Map();
 }

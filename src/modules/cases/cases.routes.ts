@@ -19,6 +19,7 @@ import { MapQuery, PublicCase, SubmitCaseBody, SubmittedCase, type MapFilter } f
 import { caseUrl, statusLabel, submitCase, type Upload } from './cases.service.js';
 import { findPublicByNumber, type CaseView } from './cases.present.js';
 import { caseAccessOf, sendCaseDocument } from './cases.guard.js';
+import { expectedAnswersOf } from './cases.hooks.js';
 import { CasePage, ExtraFields, HomePage, ReceiptPage, SubmitPage, TrackNotFoundPage, type FormValues } from './cases.views.js';
 
 const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
@@ -230,7 +231,10 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
     if (!access?.view) return html(reply.code(404), renderPage(TrackNotFoundPage({ ctx: pageCtx(req), number: (req.params as { number: string }).number })));
     const view = access.view;
     const subscription = !req.user ? 'anonymous' : (await isSubscribed(orm, req.user.id, view.id)) ? 'subscribed' : 'none';
-    return html(reply, renderPage(CasePage({ ctx: pageCtx(req), view, subscription })));
+    // Issue 12: its signed-in author also sees when to expect the answer (the public does not).
+    const mine = !!req.user && access.scope.authorId === req.user.id && !view.anonymous;
+    const expected = mine ? ((await expectedAnswersOf(orm, [view.id])).get(view.id) ?? null) : null;
+    return html(reply, renderPage(CasePage({ ctx: pageCtx(req), view, subscription, expected })));
   });
 
   // Files of a public answer (CC-10), served only while the case and the answer are public.
@@ -242,7 +246,10 @@ export async function casesRoutes(root: FastifyInstance, ctx: Ctx, opts: CasesRo
     // The token is the key to personal data: keep it out of other sites' logs.
     reply.header('Referrer-Policy', 'no-referrer').header('Cache-Control', 'private, no-store');
     const justRegistered = (req.query as { new?: string }).new === '1';
-    return html(reply, renderPage(CasePage({ ctx: pageCtx(req), view, privateToken: token, justRegistered })));
+    // Issue 12: when the submitter may expect the answer. An anonymous signal opens no proceedings
+    // (АПК art. 111(4)) and no answer can be sent: its internal target is not promised to anyone.
+    const expected = view.anonymous ? null : ((await expectedAnswersOf(orm, [view.id])).get(view.id) ?? null);
+    return html(reply, renderPage(CasePage({ ctx: pageCtx(req), view, privateToken: token, justRegistered, expected })));
   });
 
   // Files of the answers the submitter receives (cases.audience.ts), also while the case is hidden.

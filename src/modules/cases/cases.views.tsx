@@ -11,6 +11,8 @@ import type { NearbySignal, SignalListRow } from './cases.map.js';
 import { STATUSES, STATUS_CODES, type CaseKind } from './cases.policy.js';
 import { caseUrl, statusLabel } from './cases.service.js';
 import type { CaseView } from './cases.present.js';
+import type { ExpectedAnswer } from './cases.hooks.js';
+import { endOfSofiaDay } from '../../platform/calendar/index.js';
 
 /** Map settings the pages pass to the enhancement scripts. */
 export interface MapSettings {
@@ -365,7 +367,7 @@ export function SubmitPage({ ctx, kind, catalog, values, issues, map, formError,
         </fieldset>
         <fieldset>
           <legend>{t('form.submitter')}</legend>
-          <p class="hint">{t('form.submitterHint')}</p>
+          <p class="hint">{t(kind === 'signal' ? 'form.submitterHintSignal' : 'form.submitterHint')}</p>
           <Field id="name" label={t('form.name')} error={err('name')} lang={ctx.lang}>
             <input id="name" name="name" value={v('name')} maxLength={200} autoComplete="name" />
           </Field>
@@ -482,10 +484,28 @@ interface CaseProps {
   justRegistered?: boolean;
   /** CC-13: the subscribe button at the top right; absent on private pages. */
   subscription?: 'anonymous' | 'none' | 'subscribed';
+  /** Issue 12: when the submitter may expect an answer (their own pages only). */
+  expected?: ExpectedAnswer | null;
+}
+
+/** "Очаквайте отговор до 14.01.2027 г.", or that the period is suspended until a clarification comes (issue 12). */
+export function expectedText(expected: ExpectedAnswer, lang: 'bg' | 'en', short = false): string {
+  const t = translator(lang);
+  if (expected.paused) return t(short ? 'case.expectedPausedShort' : 'case.expectedPaused');
+  return t('case.expected', { date: formatDate(endOfSofiaDay(expected.dueOn), lang) });
+}
+
+/** The expected answer as a notice on the submitter's and the author's pages. */
+export function ExpectedAnswerNote({ expected, lang }: { expected: ExpectedAnswer; lang: 'bg' | 'en' }): VNode {
+  return (
+    <p class="notice expected-answer" role="note">
+      {expected.paused ? expectedText(expected, lang) : <strong>{expectedText(expected, lang)}</strong>}
+    </p>
+  );
 }
 
 /** A signal or question page: public (never personal data) or through the private link (CC-4, CC-5). */
-export function CasePage({ ctx, view, privateToken, justRegistered, subscription }: CaseProps): VNode {
+export function CasePage({ ctx, view, privateToken, justRegistered, subscription, expected }: CaseProps): VNode {
   const t = translator(ctx.lang);
   const kindLabel = view.kind === 'signal' ? t('case.signal') : t('case.question');
   const photoBase = privateToken ? `/p/${privateToken}/photos` : '/photos';
@@ -533,6 +553,7 @@ export function CasePage({ ctx, view, privateToken, justRegistered, subscription
         <span class="number">{view.number}</span>
       </h1>
       {privateToken && !justRegistered && <p class="notice">{t('case.private')}</p>}
+      {expected && <ExpectedAnswerNote expected={expected} lang={ctx.lang} />}
       <dl class="facts">
         <dt>{t('case.status')}</dt>
         <dd>

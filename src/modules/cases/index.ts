@@ -18,4 +18,4 @@ export { callTransfers, serviceMessages, announcements } from './cases.tables.js
 export { DOCUMENT_KINDS, STATUS_CODES, isStatus, kindOfRegister, type CaseKind, type CaseStatus } from './cases.policy.js';
 export { SubmitCaseBody } from './cases.schemas.js';
 export { mapChanged } from './cases.map.js';
-export { onRegistration, onCaseChange, caseChanged, type RegistrationExtension, type RegistrationInfo, type CaseChange } from './cases.hooks.js';
+export { onRegistration, onCaseChange, caseChanged, onExpectedAnswers, expectedAnswersOf, type RegistrationExtension, type RegistrationInfo, type CaseChange, type ExpectedAnswer } from './cases.hooks.js';

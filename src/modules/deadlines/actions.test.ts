@@ -165,7 +165,13 @@ describe('staff actions on legal clocks (issue 12)', () => {
       expect(res.statusCode, JSON.stringify(form)).toBe(400);
       expect(res.body, JSON.stringify(form)).toContain(`#${field}`);
     }
+    // Art. 31 is granted once; art. 30 is still there to give.
+    const again = await post(app, `/staff/cases/${enc(n)}/extend`, { extension: 'third_party', days: '3', text: 'Още едно съгласие' }, { cookie: officer.cookie });
+    expect(again.statusCode).toBe(400);
+    expect(again.body).toContain('#extension');
     expect(await clockOf(n)).toMatchObject({ dueOn: after.dueOn, extendedDays: 14 });
+    expect((await post(app, `/staff/cases/${enc(n)}/extend`, { extension: 'volume', days: '10', text: 'Голям обем документи' }, { cookie: officer.cookie })).statusCode).toBe(303);
+    expect(await clockOf(n)).toMatchObject({ extendedDays: 24, extensionCodes: ['third_party', 'volume'] });
   });
 
   test('an answer stops the clock; answered before its end it counts as on time', async () => {

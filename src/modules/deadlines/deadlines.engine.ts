@@ -44,6 +44,8 @@ export interface ClockRow {
   pausedAt: Date | null;
   extendedDays: number;
   extensions: number;
+  /** The extensions granted, by code: each once. */
+  extensionCodes: string[];
   stoppedAt: Date | null;
 }
 
@@ -63,7 +65,7 @@ function lengthFor(spec: ClockSpec, anonymous: boolean): Length | null {
 function started(spec: ClockSpec, c: NewCase, at: Date, cal: Calendar, len: Length): ClockRow {
   const day = sofiaDay(at);
   const { dueOn, dueAt } = dueOf(len, { day, at }, cal);
-  const base: ClockRow = { code: spec.code, legal: !c.anonymous && spec.source !== '', state: 'running', startedOn: day, dueOn, dueAt, pausedAt: null, extendedDays: 0, extensions: 0, stoppedAt: null };
+  const base: ClockRow = { code: spec.code, legal: !c.anonymous && spec.source !== '', state: 'running', startedOn: day, dueOn, dueAt, pausedAt: null, extendedDays: 0, extensions: 0, extensionCodes: [], stoppedAt: null };
   // The answer's email is the written notice: a duty to inform is met the moment it starts.
   return spec.satisfiedByEmail && c.hasEmail ? { ...base, state: 'stopped', stoppedAt: at } : base;
 }
@@ -75,7 +77,7 @@ export function clocksAtRegistration(specs: ClockSpec[], c: NewCase, cal: Calend
     const len = lengthFor(spec, c.anonymous);
     if (!len) continue;
     if (spec.start.includes('registered')) out.push(started(spec, c, c.at, cal, len));
-    else out.push({ code: spec.code, legal: !c.anonymous && spec.source !== '', state: 'waiting', startedOn: null, dueOn: null, dueAt: null, pausedAt: null, extendedDays: 0, extensions: 0, stoppedAt: null });
+    else out.push({ code: spec.code, legal: !c.anonymous && spec.source !== '', state: 'waiting', startedOn: null, dueOn: null, dueAt: null, pausedAt: null, extendedDays: 0, extensions: 0, extensionCodes: [], stoppedAt: null });
   }
   return out;
 }
@@ -118,9 +120,9 @@ export function afterEvents(row: ClockRow, spec: ClockSpec, events: readonly Clo
 }
 
 /** Extends a running or paused clock by calendar days (ЗДОИ art. 30, 31): the new due date, still ending on a working day. */
-export function extended(row: ClockRow, days: number, cal: Calendar): ClockRow {
+export function extended(row: ClockRow, days: number, cal: Calendar, code: string): ClockRow {
   const dueOn = cal.periodEnd(cal.addCalendarDays(row.dueOn!, days));
-  return { ...row, dueOn, dueAt: endOfSofiaDay(dueOn), extendedDays: row.extendedDays + days, extensions: row.extensions + 1 };
+  return { ...row, dueOn, dueAt: endOfSofiaDay(dueOn), extendedDays: row.extendedDays + days, extensions: row.extensions + 1, extensionCodes: [...row.extensionCodes, code] };
 }
 
 /** Calendar days from one date to another. */

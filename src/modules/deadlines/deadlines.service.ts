@@ -125,13 +125,13 @@ export async function registrationClocks(ctx: Ctx, info: RegistrationInfo): Prom
 type ClockRecord = typeof caseClocks.$inferSelect;
 
 function toRow(c: ClockRecord): ClockRow {
-  return { code: c.code, legal: c.legal, state: c.state, startedOn: c.startedOn, dueOn: c.dueOn, dueAt: c.dueAt, pausedAt: c.pausedAt, extendedDays: c.extendedDays, extensions: c.extensions, stoppedAt: c.stoppedAt };
+  return { code: c.code, legal: c.legal, state: c.state, startedOn: c.startedOn, dueOn: c.dueOn, dueAt: c.dueAt, pausedAt: c.pausedAt, extendedDays: c.extendedDays, extensions: c.extensions, extensionCodes: c.extensionCodes, stoppedAt: c.stoppedAt };
 }
 
 async function save(tx: Tx, id: number, r: ClockRow): Promise<void> {
   await tx
     .update(caseClocks)
-    .set({ state: r.state, startedOn: r.startedOn, dueOn: r.dueOn, dueAt: r.dueAt, pausedAt: r.pausedAt, extendedDays: r.extendedDays, extensions: r.extensions, stoppedAt: r.stoppedAt })
+    .set({ state: r.state, startedOn: r.startedOn, dueOn: r.dueOn, dueAt: r.dueAt, pausedAt: r.pausedAt, extendedDays: r.extendedDays, extensions: r.extensions, extensionCodes: r.extensionCodes, stoppedAt: r.stoppedAt })
     .where(eq(caseClocks.id, id));
 }
 
@@ -207,12 +207,14 @@ export async function extendClock(tx: Tx, ctx: Ctx, caseId: number, input: { ext
   const found = all.flatMap(({ row, spec }) => spec.extensions.map((e) => ({ row, spec, e }))).find((x) => x.e.code === input.extension);
   if (!found) throw new AppError('VALIDATION', { issues: [{ field: 'extension', code: 'NOT_IN_LIST' }] });
   if (found.row.state !== 'running' && found.row.state !== 'paused') throw new AppError('VALIDATION', { issues: [{ field: 'extension', code: 'CLOCK_NOT_RUNNING' }] });
+  // Each extension the law allows is granted once: art. 30 and art. 31 ЗДОИ each extend the period one time.
+  if (found.row.extensionCodes.includes(found.e.code)) throw new AppError('VALIDATION', { issues: [{ field: 'extension', code: 'EXTENSION_USED' }] });
   const days = input.days;
   if (days === undefined) throw new AppError('VALIDATION', { issues: [{ field: 'days', code: 'FIELD_REQUIRED' }] });
   if (!Number.isInteger(days)) throw new AppError('VALIDATION', { issues: [{ field: 'days', code: 'NOT_A_NUMBER' }] });
   if (days < 1 || days > found.e.maxDays) throw new AppError('VALIDATION', { issues: [{ field: 'days', code: 'NUMBER_OUT_OF_RANGE', params: { min: 1, max: found.e.maxDays } }] });
   const cal = await loadCalendar(ctx.db.orm);
-  const next = extended(toRow(found.row), days, cal);
+  const next = extended(toRow(found.row), days, cal, found.e.code);
   await save(tx, found.row.id, next);
   await refreshDue(tx, caseId);
   return { clock: found.spec, extension: found.e, days, dueOn: next.dueOn! };
@@ -228,24 +230,4 @@ export async function awaitsClarification(tx: Tx, ctx: Ctx, caseId: number): Pro
   return (await clocksOf(tx, caseId, ctx.db.orm)).some(({ row, spec }) => row.state === 'paused' && spec.resumeOn.includes('clarified'));
 }
 
-/** The date the submitter may expect an answer by: the earliest running clock shown to them. */
-export async function expectedAnswer(orm: Orm, caseId: number): Promise<{ dueOn: Day; paused: boolean } | null> {
-  const list = (await clocksOf(orm, caseId, orm)).filter(({ spec, row }) => spec.shownToSubmitter && (row.state === 'running' || row.state === 'paused'));
-  if (!list.length) return null;
-  const running = list.filter(({ row }) => row.state === 'running').sort((a, b) => a.row.dueOn!.localeCompare(b.row.dueOn!));
-  return running.length ? { dueOn: running[0]!.row.dueOn!, paused: false } : { dueOn: list[0]!.row.dueOn!, paused: true };
-}
-
-/** The expected answer dates of several cases (My signals). */
-export async function expectedAnswers(orm: Orm, caseIds: number[]): Promise<Map<number, Day>> {
-  const out = new Map<number, Day>();
-  for (const [id, list] of await clocksOfCases(orm, caseIds)) {
-    const due = list
-      .filter(({ spec, row }) => spec.shownToSubmitter && row.state === 'running' && row.dueOn)
-      .map(({ row }) => row.dueOn!)
-      .sort()[0];
-    if (due) out.set(id, due);
-  }
-  return out;
-}
 

@@ -59,12 +59,16 @@ export const caseClocks = pgTable(
     /** Calendar days added by extensions (ЗДОИ art. 30, 31), and how many extensions were granted. */
     extendedDays: integer('extended_days').notNull().default(0),
     extensions: smallint('extensions').notNull().default(0),
+    /** Which of the policy's extensions were granted: each once (ЗДОИ art. 30, 31 allow one of each). */
+    extensionCodes: text('extension_codes').array().notNull().default(sql`'{}'::text[]`),
     stoppedAt: timestamp('stopped_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('case_clocks_case_code_uq').on(t.caseId, t.code),
     // The reminder sweep reads only running clocks by due moment.
     index('case_clocks_running_due_idx').on(t.dueAt).where(sql`${t.state} = 'running'`),
+    // The expiry sweep (ЗДОИ art. 29(2)) reads only paused clocks by when they paused.
+    index('case_clocks_paused_idx').on(t.pausedAt).where(sql`${t.state} = 'paused'`),
     check('case_clocks_state_ck', sql`${t.state} IN ('waiting', 'running', 'paused', 'stopped', 'expired')`),
   ],
 );

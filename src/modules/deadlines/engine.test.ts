@@ -75,8 +75,8 @@ describe('pause, restart, extension and stop', () => {
     const resumed = step(paused, zdoi, ['clarified'], at('2027-01-05T09:00:00+02:00'))!;
     expect(resumed).toMatchObject({ state: 'running', startedOn: '2027-01-05', dueOn: '2027-01-19', pausedAt: null });
     // An extension of 10 days for a large volume (art. 30): 29 January.
-    const longer = extended(resumed, 10, cal);
-    expect(longer).toMatchObject({ dueOn: '2027-01-29', extendedDays: 10, extensions: 1 });
+    const longer = extended(resumed, 10, cal, 'volume');
+    expect(longer).toMatchObject({ dueOn: '2027-01-29', extendedDays: 10, extensions: 1, extensionCodes: ['volume'] });
     // Stopped by the decision.
     const done = step(longer, zdoi, ['answer', 'closed'], at('2027-01-20T12:00:00+02:00'))!;
     expect(done).toMatchObject({ state: 'stopped' });
@@ -87,7 +87,7 @@ describe('pause, restart, extension and stop', () => {
 
   test('an extension that ends on a weekend ends on the next working day', () => {
     // 6 January 2027 + 14 days = 20 January (Wednesday); +3 = 23 January, a Saturday → Monday 25.
-    expect(extended(start, 17, cal).dueOn).toBe('2027-01-25');
+    expect(extended(start, 17, cal, 'volume').dueOn).toBe('2027-01-25');
   });
 
   test('АПК: the duty to inform starts with the decision and is met at once when the submitter gave an email', () => {

@@ -26,6 +26,7 @@ function present(o: Overview, lang: 'bg' | 'en'): OverviewJson {
     answered: t.answered,
     medianDaysToClosure: t.closeMedianDays,
     closedWithDate: t.closedWithDate,
+    legalDeadlines: { decided: t.decided, onTime: t.onTime, onTimeShare: t.onTimeShare, late: t.late, medianDaysLate: t.lateMedianDays, overdueNow: t.overdueNow },
   });
   return {
     filter: { period: o.filter.period, district: o.filter.district, category: o.filter.categoryId },

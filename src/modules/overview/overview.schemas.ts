@@ -36,6 +36,18 @@ const OpenClosed = {
   closed: count.describe('Of those, closed (resolved, rejected, duplicate …)'),
 };
 
+/** Issue 12: the legal deadlines of the public documents (internal targets are not counted). */
+const LegalDeadlines = z
+  .object({
+    decided: count.describe('Legal deadlines that ended with an answer in the period'),
+    onTime: count.describe('Of those, answered by the end of the due date'),
+    onTimeShare: z.number().min(0).max(1).nullable().describe('onTime / decided (three decimals); null when none ended'),
+    late: count.describe('Of those, answered after the due date'),
+    medianDaysLate: median.describe('Median calendar days late of the late ones; null when none was late'),
+    overdueNow: count.describe('Legal deadlines of open documents that have passed now (whenever registered)'),
+  })
+  .describe('Legal deadlines (e.g. 2 months for a decision on a signal, АПК art. 118(1)); anonymous signals have none (АПК art. 111(4))');
+
 /** The overview as the API answers it (CC-7): only public, visible signals and questions. */
 export const OverviewResponse = z.object({
   filter: z.object({
@@ -54,6 +66,7 @@ export const OverviewResponse = z.object({
     answered: count.describe('Cases the first-answer median is based on'),
     medianDaysToClosure: median,
     closedWithDate: count.describe('Cases the closure median is based on'),
+    legalDeadlines: LegalDeadlines,
   }),
   categories: z.array(z.object({ id: z.number().int().nullable(), code: z.string().nullable(), ...OpenClosed })),
   districts: z.array(z.object({ code: z.string().nullable().describe('District number; null: no district (e.g. questions)'), ...OpenClosed })),
@@ -67,6 +80,7 @@ export const OverviewResponse = z.object({
       answered: count,
       medianDaysToClosure: median,
       closedWithDate: count,
+      legalDeadlines: LegalDeadlines,
     }),
   ),
   weeks: z

@@ -6,6 +6,7 @@ import { zodIssues } from '../../platform/errors/validation.js';
 import { districts } from '../../platform/geo/geo.tables.js';
 import { categories, units } from '../catalog/catalog.tables.js';
 import { KINDS, STATUSES, STATUS_CODES, cases, publicCases, type CaseStatus } from '../cases/index.js';
+import { caseClocks } from '../deadlines/index.js';
 import { OverviewQuery, type Period } from './overview.schemas.js';
 import { TtlCache } from '../../platform/cache/index.js';
 
@@ -51,8 +52,29 @@ export interface Timing {
   closedWithDate: number;
 }
 
-/** A unit's row: its cases and how fast they were answered and closed. */
-export interface UnitRow extends Timing {
+/**
+ * The legal deadlines of a unit's public documents (issue 12): of the legal clocks that stopped in
+ * the period, how many by their due moment; how late the late ones were; and how many legal
+ * clocks of open documents are past their due moment now. Internal targets (questions, anonymous
+ * signals: АПК art. 111(4)) are not legal deadlines and are not counted.
+ */
+export interface DeadlineStats {
+  /** Legal clocks that stopped (were answered) in the period. */
+  decided: number;
+  /** Of those, stopped by their due moment. */
+  onTime: number;
+  /** onTime / decided (0–1, three decimals), or null when none stopped. */
+  onTimeShare: number | null;
+  /** Of those, stopped after it. */
+  late: number;
+  /** Median calendar days between the due date and the answer, of the late ones. */
+  lateMedianDays: number | null;
+  /** Running legal clocks of open documents past their due moment now. */
+  overdueNow: number;
+}
+
+/** A unit's row: its cases, how fast they were answered and closed, and its legal deadlines. */
+export interface UnitRow extends Timing, DeadlineStats {
   code: string | null;
   name: Both | null;
 }
@@ -72,7 +94,7 @@ export interface Overview {
   from: Date | null;
   to: Date;
   generatedAt: Date;
-  totals: Timing & { open: number; closed: number };
+  totals: Timing & DeadlineStats & { open: number; closed: number };
   categories: OpenClosedRow[];
   districts: OpenClosedRow[];
   statuses: StatusRow[];
@@ -241,7 +263,14 @@ export async function computeOverview(orm: Orm, f: OverviewFilter, now: Date): P
   const week0 = sql`(date_trunc('week', ${nowTs} AT TIME ZONE 'Europe/Sofia') - interval '${sql.raw(String(TREND_WEEKS - 1))} weeks')`;
   const trendFilter = sql.join(visible, sql` AND `);
 
-  const [totals, byCategory, byDistrict, byStatus, byUnit, weeks] = await Promise.all([
+  // Legal clocks (issue 12) of the same public documents: those stopped in the period, and those
+  // running past their due moment now on open documents; per unit and in all (one grouped query).
+  const visibleSql = sql.join(visible, sql` AND `);
+  const stoppedInPeriod = sql`k.state = 'stopped' AND k.stopped_at < ${nowTs}${from ? sql` AND k.stopped_at >= ${from.toISOString()}::timestamptz` : sql``}`;
+  const overdueNow = sql`k.state = 'running' AND k.due_at < ${nowTs} AND ${cases.closedAt} IS NULL`;
+  type ClockStatRow = { all_units: unknown; unit_id: unknown; code: string | null; name_bg: string | null; name_en: string | null; decided: unknown; on_time: unknown; late_median: unknown; overdue: unknown };
+
+  const [totals, byCategory, byDistrict, byStatus, byUnit, weeks, clockStats] = await Promise.all([
     rowsOf<TimingRow & { open: unknown; closed: unknown }>(orm, sql`
       SELECT count(*)::int AS n, ${openSql} AS open, ${closedSql} AS closed, ${timing}
       FROM ${cases} WHERE ${where}`),
@@ -283,9 +312,46 @@ export async function computeOverview(orm: Orm, f: OverviewFilter, now: Date): P
              coalesce(reg.n, 0) AS registered, coalesce(clo.n, 0) AS closed
       FROM w LEFT JOIN reg ON reg.w = w.w LEFT JOIN clo ON clo.w = w.w
       ORDER BY w.w`),
+    rowsOf<ClockStatRow>(orm, sql`
+      SELECT s.*, u.code, u.name_bg, u.name_en
+      FROM (SELECT GROUPING(${cases.unitId}) AS all_units, ${cases.unitId} AS unit_id,
+                   count(*) FILTER (WHERE k.state = 'stopped')::int AS decided,
+                   count(*) FILTER (WHERE k.state = 'stopped' AND k.stopped_at <= k.due_at)::int AS on_time,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY ((k.stopped_at AT TIME ZONE 'Europe/Sofia')::date - k.due_on)::float8)
+                     FILTER (WHERE k.state = 'stopped' AND k.stopped_at > k.due_at) AS late_median,
+                   count(*) FILTER (WHERE k.state = 'running')::int AS overdue
+            FROM ${caseClocks} k JOIN ${cases} ON ${cases.id} = k.case_id
+            WHERE k.legal AND ${visibleSql} AND ((${stoppedInPeriod}) OR (${overdueNow}))
+            GROUP BY GROUPING SETS ((${cases.unitId}), ())) s
+      LEFT JOIN ${units} u ON u.id = s.unit_id`),
   ]);
 
   const t = totals[0]!;
+  const toStats = (r: ClockStatRow | undefined): DeadlineStats => {
+    const decided = num(r?.decided);
+    const onTime = num(r?.on_time);
+    return {
+      decided,
+      onTime,
+      onTimeShare: decided ? Math.round((onTime / decided) * 1000) / 1000 : null,
+      late: decided - onTime,
+      lateMedianDays: r?.late_median === null || r?.late_median === undefined ? null : Math.round(Number(r.late_median) * 10) / 10,
+      overdueNow: num(r?.overdue),
+    };
+  };
+  const statsTotal = clockStats.find((r) => num(r.all_units) === 1);
+  const statsOf = new Map(clockStats.filter((r) => num(r.all_units) === 0).map((r) => [r.unit_id === null ? null : num(r.unit_id), r]));
+  const unitRows: UnitRow[] = byUnit.map((r) => {
+    const id = (r as { unit_id?: unknown }).unit_id;
+    const key = id === null || id === undefined ? null : num(id);
+    const stats = statsOf.get(key);
+    statsOf.delete(key);
+    return { code: r.code, name: both(r.name_bg, r.name_en), ...toTiming(r), ...toStats(stats) };
+  });
+  // A unit with deadlines in the period but nothing registered in it (an old case answered now, or overdue).
+  for (const r of statsOf.values()) {
+    unitRows.push({ code: r.code, name: both(r.name_bg, r.name_en), registered: 0, answerMedianDays: null, answered: 0, closeMedianDays: null, closedWithDate: 0, ...toStats(r) });
+  }
   const counted = new Map(byStatus.map((r) => [r.status, num(r.n)]));
   const statuses: StatusRow[] = STATUS_CODES.map((code: CaseStatus) => ({
     code,
@@ -298,11 +364,11 @@ export async function computeOverview(orm: Orm, f: OverviewFilter, now: Date): P
     from,
     to: now,
     generatedAt: now,
-    totals: { ...toTiming(t), open: num(t.open), closed: num(t.closed) },
+    totals: { ...toTiming(t), open: num(t.open), closed: num(t.closed), ...toStats(statsTotal) },
     categories: byCategory.map(toGroup),
     districts: byDistrict.map(toGroup),
     statuses,
-    units: byUnit.map((r) => ({ code: r.code, name: both(r.name_bg, r.name_en), ...toTiming(r) })),
+    units: unitRows,
     weeks: weeks.map((r) => ({ week: r.week, start: r.start, registered: num(r.registered), closed: num(r.closed) })),
   };
 }

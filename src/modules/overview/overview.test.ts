@@ -96,7 +96,9 @@ describe('overview numbers (CC-7)', () => {
     expect(o.filter).toEqual({ period: '365', district: null, category: null });
     expect(o.to).toBe(NOW.toISOString());
     // c1, c2, c3, c4, c6: c5 is older, the hidden signal and the letter are left out.
-    expect(o.totals).toEqual({ registered: 5, open: 3, closed: 2, medianDaysToFirstAnswer: 4, answered: 3, medianDaysToClosure: 7, closedWithDate: 2 });
+    // Registered in 2014, before any deadline policy started: no legal clocks (issue 12).
+    const noDeadlines = { decided: 0, onTime: 0, onTimeShare: null, late: 0, medianDaysLate: null, overdueNow: 0 };
+    expect(o.totals).toEqual({ registered: 5, open: 3, closed: 2, medianDaysToFirstAnswer: 4, answered: 3, medianDaysToClosure: 7, closedWithDate: 2, legalDeadlines: noDeadlines });
 
     const cat = (id: number) => o.categories.find((c: Json) => c.id === id);
     expect(o.categories).toHaveLength(2);
@@ -116,8 +118,8 @@ describe('overview numbers (CC-7)', () => {
     // Answers after 2 and 4 days: median 3, based on 2 cases; only c1 is closed (5 days).
     const unit = (code: string) => o.units.find((u: Json) => u.code === code);
     expect(o.units).toHaveLength(2);
-    expect(unit('R09-ADM')).toEqual({ code: 'R09-ADM', name: unitName.get('R09-ADM'), registered: 3, medianDaysToFirstAnswer: 3, answered: 2, medianDaysToClosure: 5, closedWithDate: 1 });
-    expect(unit('R15-ADM')).toEqual({ code: 'R15-ADM', name: unitName.get('R15-ADM'), registered: 2, medianDaysToFirstAnswer: 6, answered: 1, medianDaysToClosure: 9, closedWithDate: 1 });
+    expect(unit('R09-ADM')).toEqual({ code: 'R09-ADM', name: unitName.get('R09-ADM'), registered: 3, medianDaysToFirstAnswer: 3, answered: 2, medianDaysToClosure: 5, closedWithDate: 1, legalDeadlines: noDeadlines });
+    expect(unit('R15-ADM')).toEqual({ code: 'R15-ADM', name: unitName.get('R15-ADM'), registered: 2, medianDaysToFirstAnswer: 6, answered: 1, medianDaysToClosure: 9, closedWithDate: 1, legalDeadlines: noDeadlines });
   });
 
   test('the periods count what was registered in the last 30, 90, 365 days or ever (up to now)', async () => {
@@ -234,18 +236,20 @@ describe('overview CSV and API errors', () => {
     expect(res.headers['content-disposition']).toBe('attachment; filename="overview-365.csv"');
     expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = res.body.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
-    expect(lines[0]).toBe('section,code,name,registered,open,closed,median_days_to_first_answer,answered,median_days_to_closure,closed_with_date');
-    expect(lines).toContain('totals,,Всички,5,3,2,4.0,3,7.0,2');
-    expect(lines).toContain('district,15,Младост,3,2,1,,,,');
-    expect(lines).toContain('status,pending,Чакащ обработка,2,2,0,,,,');
-    expect(lines).toContain(`unit,R09-ADM,${unitName.get('R09-ADM')},3,,,3.0,2,5.0,1`);
-    expect(lines).toContain('week,2014-W25,2014-06-16,1,,0,,,,');
-    expect(lines).toContain('week,2014-W24,2014-06-09,0,,1,,,,');
+    expect(lines[0]).toBe(
+      'section,code,name,registered,open,closed,median_days_to_first_answer,answered,median_days_to_closure,closed_with_date,legal_deadlines_decided,legal_deadlines_on_time,on_time_share,legal_deadlines_late,median_days_late,overdue_now',
+    );
+    expect(lines).toContain('totals,,Всички,5,3,2,4.0,3,7.0,2,0,0,,0,,0');
+    expect(lines).toContain('district,15,Младост,3,2,1,,,,,,,,,,');
+    expect(lines).toContain('status,pending,Чакащ обработка,2,2,0,,,,,,,,,,');
+    expect(lines).toContain(`unit,R09-ADM,${unitName.get('R09-ADM')},3,,,3.0,2,5.0,1,0,0,,0,,0`);
+    expect(lines).toContain('week,2014-W25,2014-06-16,1,,0,,,,,,,,,,');
+    expect(lines).toContain('week,2014-W24,2014-06-09,0,,1,,,,,,,,,,');
     expect(new Set(lines.slice(1).map((l) => l.split(',')[0]))).toEqual(new Set(['period', 'totals', 'category', 'district', 'status', 'unit', 'week']));
 
     const f = await app.app.inject({ url: `/overview.csv?period=all&district=15&category=${catA}` });
     expect(f.headers['content-disposition']).toBe(`attachment; filename="overview-all-d15-c${catA}.csv"`);
-    expect(f.body).toContain('\r\ntotals,,Всички,1,1,0,,0,,0\r\n');
+    expect(f.body).toContain('\r\ntotals,,Всички,1,1,0,,0,,0,0,0,,0,,0\r\n');
 
     const bad = await app.app.inject({ url: '/overview.csv?category=-1' });
     expect(bad.statusCode).toBe(400);

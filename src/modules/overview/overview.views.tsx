@@ -84,6 +84,16 @@ const W = {
   openCell: { bg: 'отворен', en: 'open' },
   closedCell: { bg: 'приключен', en: 'closed' },
   filterBy: { bg: 'Покажи само {name}', en: 'Show only {name}' },
+  // Legal deadlines (issue 12)
+  legalOnTime: { bg: 'Отговорени в законовия срок', en: 'Answered within the legal deadline' },
+  shareOf: { bg: '{p} % ({on} от {n})', en: '{p}% ({on} of {n})' },
+  lateMedian: { bg: 'Медиана на закъснението, дни', en: 'Median days late' },
+  lateMedianOf: { bg: 'Медиана на закъснението: {d} дни (от {n} закъснели)', en: 'Median days late: {d} (of {n} late)' },
+  overdueNow: { bg: 'Просрочени сега', en: 'Overdue now' },
+  legalNote: {
+    bg: 'Законовите срокове: решение по сигнал или предложение до 2 месеца (чл. 118, ал. 1 АПК). „В законовия срок“ е делът на сроковете, приключили през периода с отговор до края на последния ден; „просрочени сега“ са отворените документи с изтекъл срок, без значение кога са регистрирани. Анонимните сигнали нямат законов срок (чл. 111, ал. 4 АПК), а въпросите имат вътрешен срок на общината, затова не се броят тук.',
+    en: 'The legal deadlines: a decision on a signal or proposal within 2 months (Administrative Procedure Code art. 118(1)). “Within the legal deadline” is the share of the deadlines that ended in the period with an answer by the end of their last day; “overdue now” counts open documents past their deadline, whenever registered. Anonymous signals have no legal deadline (art. 111(4)) and questions have the Municipality’s own target, so neither is counted here.',
+  },
 } as const satisfies Record<string, Both>;
 
 type Key = keyof typeof W;
@@ -127,6 +137,18 @@ function Days({ d, lang }: { d: number | null; lang: Lang }): VNode {
       </>
     );
   return <>{dayFmt[lang].format(d)}</>;
+}
+
+/** "87 % (7 от 8)", or a dash for no data. */
+function Share({ d, lang }: { d: { onTimeShare: number | null; onTime: number; decided: number }; lang: Lang }): VNode {
+  if (d.onTimeShare === null)
+    return (
+      <>
+        <span aria-hidden="true">–</span>
+        <span class="visually-hidden">{tr(lang, 'noData')}</span>
+      </>
+    );
+  return <>{tr(lang, 'shareOf', { p: Math.round(d.onTimeShare * 100), on: n(d.onTime, lang), n: n(d.decided, lang) })}</>;
 }
 
 function Filters({ lang, options, values, issues }: { lang: Lang; options: FilterOptions; values: Record<string, string>; issues: FieldIssue[] }): VNode {
@@ -274,6 +296,22 @@ function Results({ lang, data }: { lang: Lang; data: Overview }): VNode {
             <dt>{tr(lang, 'closeMedian')}</dt>
             <dd>{t.closeMedianDays === null ? tr(lang, 'noData') : tr(lang, 'daysOf', { d: dayFmt[lang].format(t.closeMedianDays), n: n(t.closedWithDate, lang) })}</dd>
           </div>
+          <div>
+            <dt>{tr(lang, 'legalOnTime')}</dt>
+            <dd>
+              <Share d={t} lang={lang} />
+              {t.lateMedianDays !== null && (
+                <>
+                  <br />
+                  {tr(lang, 'lateMedianOf', { d: dayFmt[lang].format(t.lateMedianDays), n: n(t.late, lang) })}
+                </>
+              )}
+            </dd>
+          </div>
+          <div>
+            <dt>{tr(lang, 'overdueNow')}</dt>
+            <dd class="big-number">{n(t.overdueNow, lang)}</dd>
+          </div>
         </dl>
       </section>
 
@@ -313,6 +351,7 @@ function Results({ lang, data }: { lang: Lang; data: Overview }): VNode {
           <section aria-labelledby="units-h">
             <h2 id="units-h">{tr(lang, 'byUnit')}</h2>
             <p class="hint">{tr(lang, 'unitNote')}</p>
+            <p class="hint">{tr(lang, 'legalNote')}</p>
             <div class="table-wrap">
               <table class="list numbers">
                 <thead>
@@ -323,6 +362,9 @@ function Results({ lang, data }: { lang: Lang; data: Overview }): VNode {
                     <th scope="col">{tr(lang, 'answeredN')}</th>
                     <th scope="col">{tr(lang, 'closeDays')}</th>
                     <th scope="col">{tr(lang, 'closedN')}</th>
+                    <th scope="col">{tr(lang, 'legalOnTime')}</th>
+                    <th scope="col">{tr(lang, 'lateMedian')}</th>
+                    <th scope="col">{tr(lang, 'overdueNow')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -338,6 +380,13 @@ function Results({ lang, data }: { lang: Lang; data: Overview }): VNode {
                         <Days d={u.closeMedianDays} lang={lang} />
                       </td>
                       <td>{n(u.closedWithDate, lang)}</td>
+                      <td>
+                        <Share d={u} lang={lang} />
+                      </td>
+                      <td>
+                        <Days d={u.lateMedianDays} lang={lang} />
+                      </td>
+                      <td>{n(u.overdueNow, lang)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * People who log in: citizens of the e-services portal and staff (AC-1..AC-6). The first
@@ -41,6 +41,10 @@ export const users = pgTable(
     suspendedReason: text('suspended_reason'),
     /** AC-6: set when the account was closed; personal columns are then blanked. */
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** Issue 12: officers and managers get a daily digest of their unit's deadlines unless they opt out on /account. */
+    deadlineDigest: boolean('deadline_digest').notNull().default(true),
+    /** The Sofia day of the last digest written for this person: at most one a day, across retries and instances. */
+    deadlineDigestOn: date('deadline_digest_on', { mode: 'string' }),
   },
   (t) => [uniqueIndex('users_email_uq').on(t.email), uniqueIndex('users_username_uq').on(t.username), index('users_staff_idx').on(t.role).where(sql`${t.role} <> 'citizen'`)],
 );

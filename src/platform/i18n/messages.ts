@@ -107,8 +107,13 @@ export const MESSAGES = {
   },
   'form.submitter': { bg: 'Данни за подателя (по желание)', en: 'Your details (optional)' },
   'form.submitterHint': {
-    bg: 'Без име и контакт документът е анонимен: ще бъде разгледан, но не можем да Ви отговорим (чл. 111, ал. 4 АПК).',
-    en: 'Without a name and contact the document is anonymous: it will be handled, but we cannot answer you (Administrative Procedure Code art. 111(4)).',
+    bg: 'Без име и контакт въпросът е анонимен: ще бъде регистриран и разгледан, но няма как да Ви изпратим отговор. Проследявайте го по входящия номер.',
+    en: 'Without a name and contact the question is anonymous: it will be registered and handled, but we have no way to send you the answer. Follow it by its registration number.',
+  },
+  // Issue 12: АПК art. 111(4) — on an anonymous signal no proceedings are opened at all.
+  'form.submitterHintSignal': {
+    bg: 'Без име и контакт сигналът е анонимен. По анонимен сигнал не се образува производство (чл. 111, ал. 4 АПК): за него не тече законов срок и не може да Ви бъде изпратен отговор. Той все пак се регистрира и се проверява на място като работа на терен; проследявайте го по входящия номер.',
+    en: 'Without a name and contact the signal is anonymous. An anonymous signal opens no administrative proceedings (Administrative Procedure Code art. 111(4)): no legal deadline runs for it and no answer can be sent to you. It is still registered and checked on site as field work; follow it by its registration number.',
   },
   'form.name': { bg: 'Име и фамилия', en: 'Full name' },
   'form.submitterAddress': { bg: 'Адрес за кореспонденция', en: 'Postal address' },
@@ -141,6 +146,13 @@ export const MESSAGES = {
   'case.photoAlt': { bg: 'Снимка {i} към {number}', en: 'Photo {i} of {number}' },
   'case.history': { bg: 'История', en: 'History' },
   'case.anonymous': { bg: 'Анонимен сигнал (чл. 111, ал. 4 АПК)', en: 'Anonymous signal (APC art. 111(4))' },
+  // Issue 12: the date the submitter may expect an answer by (the earliest clock shown to them).
+  'case.expected': { bg: 'Очаквайте отговор до {date}', en: 'Expect an answer by {date}' },
+  'case.expectedPaused': {
+    bg: 'Срокът за отговор е спрян, докато не получим поисканото от Вас уточнение; след като го получим, срокът тече отново.',
+    en: 'The period for the answer is suspended until we receive the clarification we asked you for; once it arrives, the period runs again.',
+  },
+  'case.expectedPausedShort': { bg: 'Срокът е спрян до получаване на уточнението', en: 'Suspended until the clarification arrives' },
   'case.ev.registered': { bg: 'Регистриран', en: 'Registered' },
   'case.ev.status': { bg: 'Промяна на статуса', en: 'Status changed' },
   'case.ev.answer': { bg: 'Отговор', en: 'Answer' },

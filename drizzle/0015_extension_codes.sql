@@ -1,0 +1,1 @@
+ALTER TABLE "case_clocks" ADD COLUMN "extension_codes" text[] DEFAULT '{}'::text[] NOT NULL;
