@@ -129,14 +129,19 @@ export async function baseUrl(app: App): Promise<string> {
  */
 export async function sessionSetting(name: 'sofia.clock_offset' | 'TimeZone', value: string | null): Promise<void> {
   const db = await testDb();
-  const set = value === null ? `RESET ${name}` : `SET ${name} = '${value.replace(/'/g, "''")}'`;
+  const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
+  // Restoring is an explicit SET of the value before any change, never RESET: RESET goes back to
+  // the session's default, which for a connection opened while ALTER DATABASE … SET was in force is
+  // the changed value itself (a moved database clock leaked into later tests that way).
+  const original = (originals[name] ??= String(((await db.raw.executeSql(`SELECT current_setting('${name}', true) AS v`, [])).rows[0] as { v: string | null }).v ?? ''));
+  const set = `SET ${name} = ${quote(value ?? original)}`;
   if (db.kind === 'pglite') {
     await db.raw.executeSql(set, []);
     return;
   }
   const pool = (db as unknown as { pool: pg.Pool }).pool;
   const { rows } = await pool.query('SELECT current_database() AS d');
-  await pool.query(value === null ? `ALTER DATABASE ${rows[0].d} RESET ${name}` : `ALTER DATABASE ${rows[0].d} SET ${name} = '${value.replace(/'/g, "''")}'`);
+  await pool.query(value === null ? `ALTER DATABASE ${rows[0].d} RESET ${name}` : `ALTER DATABASE ${rows[0].d} SET ${name} = ${quote(value)}`);
   // Every pooled connection, each held at once so that none is handed out twice.
   const clients = await Promise.all(Array.from({ length: pool.options.max ?? 10 }, () => pool.connect()));
   try {
@@ -145,6 +150,7 @@ export async function sessionSetting(name: 'sofia.clock_offset' | 'TimeZone', va
     for (const c of clients) c.release();
   }
 }
+const originals: Partial<Record<string, string>> = {};
 
 /** Moves the database's clock so that it reads `at` now (null: the real time again). */
 export async function setDatabaseClock(at: Date | null): Promise<void> {

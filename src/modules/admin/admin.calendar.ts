@@ -4,6 +4,7 @@ import type { Orm } from '../../platform/db/index.js';
 import { audit, type Actor } from '../../platform/audit/index.js';
 import { users } from '../../platform/auth/index.js';
 import { buildCalendar, calendarChanged, calendarDays, sofiaDay, type Day, type DaySwap } from '../../platform/calendar/index.js';
+import { recomputeAround } from '../deadlines/index.js';
 import { AppError, type FieldIssue } from '../../platform/errors/index.js';
 import { dayProblem, textProblem, cleanText } from '../../platform/errors/validation.js';
 import { uniqueViolation } from './admin.service.js';
@@ -91,6 +92,8 @@ export async function addSwap(ctx: Ctx, actor: Actor, swap: DaySwap): Promise<vo
   const working = LAW.isWorkingDay(swap.day);
   if (swap.kind === 'holiday' && !working) throw new AppError('VALIDATION', { issues: [{ field: 'day', code: 'DAY_ALREADY_OFF' }] });
   if (swap.kind === 'working' && working) throw new AppError('VALIDATION', { issues: [{ field: 'day', code: 'DAY_ALREADY_WORKING' }] });
+  // Labour Code art. 154: a public holiday is not the Council of Ministers' to swap — only Saturdays and Sundays are.
+  if (swap.kind === 'working' && LAW.holidayName(swap.day, 'bg') !== null) throw new AppError('VALIDATION', { issues: [{ field: 'day', code: 'DAY_IS_HOLIDAY' }] });
   await orm
     .transaction(async (tx) => {
       await tx.insert(calendarDays).values({ day: swap.day, kind: swap.kind, reference: swap.reference, createdBy: actor.id });
@@ -99,6 +102,8 @@ export async function addSwap(ctx: Ctx, actor: Actor, swap: DaySwap): Promise<vo
     // Two administrators entering the same day at once: the key decides, the second is told.
     .catch((err: unknown) => (uniqueViolation(err) !== null ? dayTaken() : Promise.reject(err)));
   calendarChanged();
+  // Due dates already stored near the day follow the new calendar.
+  await recomputeAround(ctx, swap.day);
 }
 
 /** Removes the swap of a day; NOT_FOUND when there is none. */
@@ -111,5 +116,7 @@ export async function removeSwap(ctx: Ctx, actor: Actor, day: Day): Promise<DayS
     return before;
   });
   calendarChanged();
+  // Due dates already stored near the day follow the new calendar.
+  await recomputeAround(ctx, day);
   return removed;
 }

@@ -45,7 +45,7 @@ export async function clockAction(action: 'extend' | 'clarify' | 'clarified', in
   switch (action) {
     case 'extend': {
       const reason = s.need(input.text, 'text', 5);
-      const ext = await extendClock(tx, ctx, row.id, { extension: input.extension, days: input.days });
+      const ext = await extendClock(tx, ctx, row.id, { extension: input.extension, days: input.days }, now);
       const text = `${ext.extension.label.bg} (${ext.extension.source}), ${ext.days} дни: ${reason}. Нов срок: ${formatDate(endOfSofiaDay(ext.dueOn), 'bg')}`;
       const eventId = await entry('extended', text, null);
       await audit(tx, s.actor, { action: 'case.extend', entity: 'case', entityId: row.regNumber, after: { clock: ext.clock.code, extension: ext.extension.code, days: ext.days, dueOn: ext.dueOn } });
@@ -55,7 +55,7 @@ export async function clockAction(action: 'extend' | 'clarify' | 'clarified', in
     }
     case 'clarify': {
       const text = s.need(input.text, 'text', 5);
-      if (!(await mayAskClarification(tx, ctx, row.id))) throw new AppError('VALIDATION', { issues: [{ field: 'text', code: 'NO_CLARIFICATION_CLOCK' }] });
+      if (!(await mayAskClarification(tx, ctx, row.id, now))) throw new AppError('VALIDATION', { issues: [{ field: 'text', code: 'NO_CLARIFICATION_CLOCK' }] });
       const eventId = await entry('clarification_requested', text, 'awaiting_reply');
       await audit(tx, s.actor, { action: 'case.clarify', entity: 'case', entityId: row.regNumber, before: { status: row.status }, after: { status: 'awaiting_reply' } });
       await s.notify({ visibility: 'public', statusTo: 'awaiting_reply', text, eventId });

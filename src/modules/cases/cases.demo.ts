@@ -78,7 +78,7 @@ export async function seedDemoCases(db: Database, count: number, now = new Date(
     const t = pickType();
     const isQuestion = rand() < 0.05;
     const status = pickStatus(rand(), ageDays);
-    // Two in three give a name and an email: their clocks are the law's (АПК art. 118), the
+    // Two in three give a name and an email: their clocks are the law's (АПК arts. 121, 123), the
     // anonymous ones' the Contact Center's own target.
     const named = rand() < 0.65;
     const events: DemoEvent[] = [{ at: at.toISOString(), type: 'registered', from: null, to: 'pending', text: null }];

@@ -79,7 +79,7 @@ describe('demo data', () => {
       const c = list[0]!;
       const regDay = sofiaDay(new Date(c.registered_at));
       // The clock that starts at registration, as the seeded policies say: a signal's decision in
-      // 2 months (АПК art. 118), or the internal 30 days of an anonymous one (art. 111(4)); a
+      // 2 months (АПК art. 121), or the internal 30 days of an anonymous one (art. 111(4)); a
       // question's answer in 14 days.
       const first = list.find((r) => r.code === (c.kind === 'question' ? 'answer' : 'decision'));
       expect(first, number).toBeDefined();

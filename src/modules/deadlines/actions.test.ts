@@ -184,3 +184,54 @@ describe('staff actions on legal clocks (issue 12)', () => {
     expect((await caseOf(n)).dueAt).toBeNull();
   });
 });
+
+describe('found by the review of issue 12', () => {
+  test('with cold caches a staff action still completes (PGlite runs one query at a time: a cold read outside the transaction waited on it forever)', async () => {
+    const { policiesChanged } = await import('./index.js');
+    const { calendarChanged } = await import('../../platform/calendar/index.js');
+    const officer = await staff(app, 'officer', 'R09-ADM');
+    const n = await zdoiTo('R09-ADM');
+    policiesChanged();
+    calendarChanged();
+    const answered = post(app, `/staff/cases/${enc(n)}/answer`, { text: 'Отговор при студен кеш', status: 'closed' }, { cookie: officer.cookie });
+    const res = await Promise.race([answered, new Promise<null>((r) => setTimeout(() => r(null), 15_000))]);
+    expect(res?.statusCode).toBe(303);
+    expect((await clockOf(n)).state).toBe('stopped');
+  });
+
+  test('an overdue request can be neither extended nor suspended: that would hide the breach', async () => {
+    const officer = await staff(app, 'officer', 'R09-ADM');
+    const n = await zdoiTo('R09-ADM');
+    const c = await caseOf(n);
+    const past = new Date(Date.now() - 2 * 86_400_000);
+    await app.ctx.db.orm.update(caseClocks).set({ dueAt: past, dueOn: sofiaDay(past) }).where(eq(caseClocks.caseId, c.id));
+    const ext = await post(app, `/staff/cases/${enc(n)}/extend`, { extension: 'volume', days: '5', text: 'Голям обем документи' }, { cookie: officer.cookie });
+    expect(ext.statusCode).toBe(400);
+    expect(ext.body).toContain('#extension');
+    const cla = await post(app, `/staff/cases/${enc(n)}/clarify`, { text: 'Уточнете заявлението' }, { cookie: officer.cookie });
+    expect(cla.statusCode).toBe(400);
+    expect(await clockOf(n)).toMatchObject({ state: 'running', extendedDays: 0 });
+  });
+
+  test('a bridge holiday on a due date moves the stored due date to the next working day, and back when removed; a holiday cannot be made a working day', async () => {
+    const admin = await staff(app, 'admin', 'KC');
+    const n = await zdoiTo('R09-ADM');
+    const cal = await loadCalendar(app.ctx.db.orm);
+    const due = (await clockOf(n)).dueOn!;
+    expect(cal.isWorkingDay(due)).toBe(true);
+    const swap = await post(app, '/admin/calendar', { day: due, kind: 'holiday', reference: 'РМС № 1/2026 (тест)' }, { cookie: admin.cookie });
+    try {
+      expect(swap.statusCode).toBe(303);
+      const after = await loadCalendar(app.ctx.db.orm);
+      const moved = await clockOf(n);
+      expect(moved.dueOn).toBe(after.periodEnd(due));
+      expect(moved.dueOn).not.toBe(due);
+      expect((await caseOf(n)).dueAt?.getTime()).toBe(moved.dueAt!.getTime());
+    } finally {
+      expect((await post(app, `/admin/calendar/swaps/${due}/remove`, {}, { cookie: admin.cookie })).statusCode).toBe(303);
+    }
+    expect((await clockOf(n)).dueOn).toBe(due);
+    const bad = await post(app, '/admin/calendar', { day: '2027-03-03', kind: 'working', reference: 'РМС № 2/2027 (тест)' }, { cookie: admin.cookie });
+    expect(bad.statusCode).toBe(400);
+  });
+});

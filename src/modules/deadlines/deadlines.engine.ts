@@ -12,25 +12,16 @@ import type { ClockState } from './deadlines.tables.js';
  * - "immediately" is a number of hours from the moment itself;
  * - a deadline ends at the end of its last day, Sofia time.
  */
-export function dueOf(len: Length, from: { day: Day; at: Date }, cal: Calendar): { dueOn: Day; dueAt: Date } {
-  switch (len.unit) {
-    case 'hours': {
-      const dueAt = new Date(from.at.getTime() + len.n * 3600_000);
-      return { dueOn: sofiaDay(dueAt), dueAt };
-    }
-    case 'working_days': {
-      const dueOn = cal.addWorkingDays(from.day, len.n);
-      return { dueOn, dueAt: endOfSofiaDay(dueOn) };
-    }
-    case 'months': {
-      const dueOn = cal.periodEnd(cal.addMonths(from.day, len.n));
-      return { dueOn, dueAt: endOfSofiaDay(dueOn) };
-    }
-    case 'calendar_days': {
-      const dueOn = cal.periodEnd(cal.addCalendarDays(from.day, len.n));
-      return { dueOn, dueAt: endOfSofiaDay(dueOn) };
-    }
+export function dueOf(len: Length, from: { day: Day; at: Date }, cal: Calendar, extraDays = 0): { dueOn: Day; dueAt: Date } {
+  if (len.unit === 'hours') {
+    const dueAt = new Date(from.at.getTime() + len.n * 3600_000 + extraDays * 86_400_000);
+    return { dueOn: sofiaDay(dueAt), dueAt };
   }
+  // The period's own end, before any moving off a non-working day: an extension lengthens the
+  // period itself (ЗДОИ art. 30, 31), and only the end of the lengthened period moves, once.
+  const raw = len.unit === 'working_days' ? cal.addWorkingDays(from.day, len.n) : len.unit === 'months' ? cal.addMonths(from.day, len.n) : cal.addCalendarDays(from.day, len.n);
+  const dueOn = cal.periodEnd(extraDays ? cal.addCalendarDays(raw, extraDays) : raw);
+  return { dueOn, dueAt: endOfSofiaDay(dueOn) };
 }
 
 /** A clock as it is stored (case_clocks), without its ids. */
@@ -90,39 +81,46 @@ export function afterEvents(row: ClockRow, spec: ClockSpec, events: readonly Clo
   const has = (list: readonly ClockEvent[]) => events.some((e) => list.includes(e));
   const at = c.at;
   const day = sofiaDay(at);
+  // Only starting and restarting need the length: a running clock stops whatever the case became.
   const len = lengthFor(spec, c.anonymous);
-  if (!len) return null;
   switch (row.state) {
-    case 'waiting':
-      return has(spec.start) ? started(spec, c, at, cal, len) : null;
+    case 'waiting': {
+      if (!len || !has(spec.start)) return null;
+      const now = started(spec, c, at, cal, len);
+      // A change that starts a clock may also answer it (a decision notified in the same step).
+      return now.state === 'running' && has(spec.stopOn) ? { ...now, state: 'stopped', stoppedAt: at } : now;
+    }
     case 'running':
       if (has(spec.stopOn)) return { ...row, state: 'stopped', stoppedAt: at };
       if (has(spec.pauseOn)) return { ...row, state: 'paused', pausedAt: at };
       return null;
-    case 'paused':
+    case 'paused': {
       if (has(spec.stopOn)) return { ...row, state: 'stopped', stoppedAt: at };
-      if (!has(spec.resumeOn)) return null;
+      if (!len || !has(spec.resumeOn)) return null;
       if (spec.onResume === 'restart') {
         // ЗДОИ art. 29(2): the period runs again, whole, from the day the clarification came.
-        const { dueOn, dueAt } = dueOf(len, { day, at }, cal);
-        const extended = row.extendedDays ? cal.periodEnd(cal.addCalendarDays(dueOn, row.extendedDays)) : dueOn;
-        return { ...row, state: 'running', startedOn: day, dueOn: extended, dueAt: row.extendedDays ? endOfSofiaDay(extended) : dueAt, pausedAt: null };
+        const { dueOn, dueAt } = dueOf(len, { day, at }, cal, row.extendedDays);
+        return { ...row, state: 'running', startedOn: day, dueOn, dueAt, pausedAt: null };
       }
-      {
-        // The days it stood still are added to it.
-        const paused = Math.max(0, daysBetween(sofiaDay(row.pausedAt!), day));
-        const dueOn = cal.periodEnd(cal.addCalendarDays(row.dueOn!, paused));
-        return { ...row, state: 'running', dueOn, dueAt: endOfSofiaDay(dueOn), pausedAt: null };
-      }
+      // The days it stood still are added to the period.
+      const extra = row.extendedDays + Math.max(0, daysBetween(sofiaDay(row.pausedAt!), day));
+      const { dueOn, dueAt } = len.unit === 'hours' ? dueOf(len, { day, at: new Date(row.dueAt!.getTime() - len.n * 3600_000) }, cal, extra) : dueOf(len, { day: row.startedOn!, at }, cal, extra);
+      return { ...row, state: 'running', dueOn, dueAt, extendedDays: extra, pausedAt: null };
+    }
     default:
       return null;
   }
 }
 
-/** Extends a running or paused clock by calendar days (ЗДОИ art. 30, 31): the new due date, still ending on a working day. */
-export function extended(row: ClockRow, days: number, cal: Calendar, code: string): ClockRow {
-  const dueOn = cal.periodEnd(cal.addCalendarDays(row.dueOn!, days));
-  return { ...row, dueOn, dueAt: endOfSofiaDay(dueOn), extendedDays: row.extendedDays + days, extensions: row.extensions + 1, extensionCodes: [...row.extensionCodes, code] };
+/**
+ * Extends a running or paused clock by calendar days (ЗДОИ art. 30, 31): the period itself is
+ * lengthened, and only the end of the lengthened period moves off a non-working day.
+ */
+export function extended(row: ClockRow, len: Length, days: number, cal: Calendar, code: string): ClockRow {
+  const extra = row.extendedDays + days;
+  const { dueOn, dueAt } =
+    len.unit === 'hours' ? { dueAt: new Date(row.dueAt!.getTime() + days * 86_400_000), dueOn: sofiaDay(new Date(row.dueAt!.getTime() + days * 86_400_000)) } : dueOf(len, { day: row.startedOn!, at: row.dueAt! }, cal, extra);
+  return { ...row, dueOn, dueAt, extendedDays: extra, extensions: row.extensions + 1, extensionCodes: [...row.extensionCodes, code] };
 }
 
 /** Calendar days from one date to another. */

@@ -1,6 +1,7 @@
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Orm } from '../../platform/db/index.js';
 import { sofiaDay, type Calendar, type Day } from '../../platform/calendar/index.js';
-import type { ExpectedAnswer } from '../cases/index.js';
+import { cases, type ExpectedAnswer } from '../cases/index.js';
 import { daysBetween } from './deadlines.engine.js';
 import type { ClockSpec, ExtensionSpec } from './deadlines.policy.js';
 import { clocksOfCases } from './deadlines.service.js';
@@ -80,10 +81,11 @@ export function clockLine(row: ClockRecord, spec: ClockSpec, anonymous: boolean,
     extendedDays: row.extendedDays,
     pausedAt: row.pausedAt,
     awaitsClarification: row.state === 'paused' && spec.resumeOn.includes('clarified'),
-    clarifiable: running && spec.pauseOn.includes('clarification_requested'),
+    // Within the period only (ЗДОИ art. 29(1), 30(2), 31(4)): after its end nothing may hide the breach.
+    clarifiable: running && !overdue && spec.pauseOn.includes('clarification_requested'),
     stoppedAt: row.stoppedAt,
     onTime: row.state === 'stopped' && row.stoppedAt ? row.dueAt === null || row.stoppedAt.getTime() <= row.dueAt.getTime() : null,
-    extensions: spec.extensions.filter((e) => !(row.extensionCodes ?? []).includes(e.code)),
+    extensions: overdue ? [] : spec.extensions.filter((e) => !(row.extensionCodes ?? []).includes(e.code)),
   };
 }
 
@@ -94,7 +96,12 @@ export function clockLine(row: ClockRecord, spec: ClockSpec, anonymous: boolean,
  */
 export async function submitterExpectations(orm: Orm, caseIds: number[]): Promise<Map<number, ExpectedAnswer>> {
   const out = new Map<number, ExpectedAnswer>();
-  for (const [id, list] of await clocksOfCases(orm, caseIds)) {
+  if (!caseIds.length) return out;
+  // An anonymous document can be answered to nobody (АПК art. 111(4)): no date is promised for it.
+  const [clocks, anonymous] = await Promise.all([clocksOfCases(orm, caseIds), orm.select({ id: cases.id }).from(cases).where(and(inArray(cases.id, caseIds), eq(cases.anonymous, true)))]);
+  const skip = new Set(anonymous.map((a) => Number(a.id)));
+  for (const [id, list] of clocks) {
+    if (skip.has(id)) continue;
     const shown = list.filter(({ spec, row }) => spec.shownToSubmitter && (row.state === 'running' || row.state === 'paused') && row.dueOn);
     if (!shown.length) continue;
     const running = shown

@@ -7,30 +7,38 @@ import { PolicyClocks, type ClockSpec } from './deadlines.policy.js';
  */
 const DECIDED = ['answer', 'rejected', 'duplicate', 'closed'] as const;
 
-/** Signals and proposals, Administrative Procedure Code, chapter eight. */
-const APC: ClockSpec[] = PolicyClocks.parse([
-  {
-    code: 'decision',
-    label: { bg: 'Решение по сигнала или предложението', en: 'Decision on the signal or proposal' },
-    source: 'чл. 118, ал. 1 АПК',
-    length: { unit: 'months', n: 2 },
-    start: ['registered'],
-    stopOn: DECIDED,
-    shownToSubmitter: true,
-    // АПК art. 111(4): no proceedings on an anonymous signal, so no legal period; the field work
-    // still has the Contact Center's own target.
-    anonymous: { target: { unit: 'calendar_days', n: 30 } },
-  },
-  {
-    code: 'inform',
-    label: { bg: 'Съобщаване на решението на подателя', en: 'Telling the submitter the decision' },
-    source: 'чл. 118, ал. 1 АПК',
-    length: { unit: 'calendar_days', n: 7 },
-    start: DECIDED,
-    stopOn: ['notified'],
-    satisfiedByEmail: true,
-  },
-]);
+/**
+ * Signals and proposals, Administrative Procedure Code, chapter eight: each decided within two
+ * months and the decision told to its sender within seven days — for proposals art. 118, for
+ * signals arts. 121 and 123.
+ */
+function apc(decision: string, inform: string, what: { bg: string; en: string }): ClockSpec[] {
+  return PolicyClocks.parse([
+    {
+      code: 'decision',
+      label: { bg: `Решение по ${what.bg}`, en: `Decision on the ${what.en}` },
+      source: decision,
+      length: { unit: 'months', n: 2 },
+      start: ['registered'],
+      stopOn: DECIDED,
+      shownToSubmitter: true,
+      // АПК art. 111(4): no proceedings on an anonymous signal, so no legal period; the field work
+      // still has the Contact Center's own target.
+      anonymous: { target: { unit: 'calendar_days', n: 30 } },
+    },
+    {
+      code: 'inform',
+      label: { bg: 'Съобщаване на решението на подателя', en: 'Telling the sender the decision' },
+      source: inform,
+      length: { unit: 'calendar_days', n: 7 },
+      start: DECIDED,
+      stopOn: ['notified'],
+      satisfiedByEmail: true,
+    },
+  ]);
+}
+const SIGNAL = apc('чл. 121, ал. 1 АПК', 'чл. 123, ал. 1 АПК', { bg: 'сигнала', en: 'signal' });
+const PROPOSAL = apc('чл. 118, ал. 1 АПК', 'чл. 118, ал. 1 АПК', { bg: 'предложението', en: 'proposal' });
 
 /** Questions to the Contact Center: a reasonable answer time, the Municipality's own. */
 const QUESTION: ClockSpec[] = PolicyClocks.parse([
@@ -83,8 +91,8 @@ const LETTER: ClockSpec[] = PolicyClocks.parse([
 ]);
 
 export const MUNICIPALITY_POLICIES: Record<string, ClockSpec[]> = {
-  signal: APC,
-  proposal: APC,
+  signal: SIGNAL,
+  proposal: PROPOSAL,
   question: QUESTION,
   info_request: ZDOI,
   letter: LETTER,

@@ -6,8 +6,9 @@ import { policyFor } from './deadlines.service.js';
 import type { ClockSpec } from './deadlines.policy.js';
 
 /**
- * Issue 12: every shipped clock computed for registrations on Good Friday, on 23 December and on
- * 31 December at 23:30 Sofia time (already the next year in UTC), with pause, extension and stop.
+ * Issue 12: every shipped clock computed for registrations on Good Friday, on 23 December, on
+ * 31 December at 23:30 and at 00:30 on 1 January Sofia time (still the old year in UTC), with
+ * pause, extension and stop.
  * Expected dates are worked out by hand from the calendar of those years.
  */
 
@@ -29,7 +30,7 @@ describe('the shipped clocks at registration', () => {
   test('on Good Friday 2026 (a holiday; Easter Monday 13 April is one too)', () => {
     // ЗДОИ art. 28(1): 14 days from 10 April → Friday 24 April, a working day.
     expect(due('info_request', GOOD_FRIDAY_2026).decision).toEqual({ state: 'running', startedOn: '2026-04-10', dueOn: '2026-04-24', legal: true });
-    // АПК art. 118(1): 2 months → Wednesday 10 June; the duty to inform waits for the decision.
+    // АПК art. 121(1): 2 months → Wednesday 10 June; the duty to inform waits for the decision.
     expect(due('signal', GOOD_FRIDAY_2026)).toEqual({
       decision: { state: 'running', startedOn: '2026-04-10', dueOn: '2026-06-10', legal: true },
       inform: { state: 'waiting', startedOn: null, dueOn: null, legal: true },
@@ -75,7 +76,7 @@ describe('pause, restart, extension and stop', () => {
     const resumed = step(paused, zdoi, ['clarified'], at('2027-01-05T09:00:00+02:00'))!;
     expect(resumed).toMatchObject({ state: 'running', startedOn: '2027-01-05', dueOn: '2027-01-19', pausedAt: null });
     // An extension of 10 days for a large volume (art. 30): 29 January.
-    const longer = extended(resumed, 10, cal, 'volume');
+    const longer = extended(resumed, zdoi.length, 10, cal, 'volume');
     expect(longer).toMatchObject({ dueOn: '2027-01-29', extendedDays: 10, extensions: 1, extensionCodes: ['volume'] });
     // Stopped by the decision.
     const done = step(longer, zdoi, ['answer', 'closed'], at('2027-01-20T12:00:00+02:00'))!;
@@ -87,7 +88,19 @@ describe('pause, restart, extension and stop', () => {
 
   test('an extension that ends on a weekend ends on the next working day', () => {
     // 6 January 2027 + 14 days = 20 January (Wednesday); +3 = 23 January, a Saturday → Monday 25.
-    expect(extended(start, 17, cal, 'volume').dueOn).toBe('2027-01-25');
+    expect(extended(start, zdoi.length, 17, cal, 'volume').dueOn).toBe('2027-01-25');
+  });
+
+  test('an extension lengthens the period itself: a 14-day end moved off a weekend or Easter does not carry the move into the extension', () => {
+    const reg = (iso: string) => clocksAtRegistration([zdoi], { at: at(iso), anonymous: false, hasEmail: true }, cal)[0]!;
+    // Saturday 7 March 2026 + 14 = Saturday 21 March → Monday 23; +10 days on the period = Tuesday 31 March (not 2 April).
+    const march = reg('2026-03-07T10:00:00+02:00');
+    expect(march.dueOn).toBe('2026-03-23');
+    expect(extended(march, zdoi.length, 10, cal, 'volume').dueOn).toBe('2026-03-31');
+    // 27 March + 14 = Good Friday 10 April → Tuesday 14 April (Easter Monday is 13); +10 = Monday 20 April (not 24).
+    const easter = reg('2026-03-27T10:00:00+02:00');
+    expect(easter.dueOn).toBe('2026-04-14');
+    expect(extended(easter, zdoi.length, 10, cal, 'volume').dueOn).toBe('2026-04-20');
   });
 
   test('АПК: the duty to inform starts with the decision and is met at once when the submitter gave an email', () => {
@@ -99,6 +112,10 @@ describe('pause, restart, extension and stop', () => {
     const noEmail = afterEvents(rows[1]!, inform!, ['answer', 'closed'], { at: decided, anonymous: false, hasEmail: false }, cal)!;
     expect(noEmail).toMatchObject({ state: 'running', startedOn: '2027-01-10', dueOn: '2027-01-18' });
     expect(afterEvents(noEmail, inform!, ['notified', 'closed'], { at: decided, anonymous: false, hasEmail: false }, cal)!.state).toBe('stopped');
+    // A decision notified in the same step (no email: told by post) starts and meets the duty at once.
+    expect(afterEvents(rows[1]!, inform!, ['status', 'closed', 'notified'], { at: decided, anonymous: false, hasEmail: false }, cal)!.state).toBe('stopped');
+    // A case that became anonymous (its author closed the account) still stops its running clocks.
+    expect(afterEvents(noEmail, inform!, ['notified'], { at: decided, anonymous: true, hasEmail: false }, cal)!.state).toBe('stopped');
     // With one: the answer's email is the notice.
     expect(afterEvents(rows[1]!, inform!, ['answer', 'closed'], { at: decided, anonymous: false, hasEmail: true }, cal)!.state).toBe('stopped');
   });

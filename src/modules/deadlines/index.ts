@@ -12,7 +12,7 @@ export function installDeadlines(): void {
 
 export { caseClocks, clockNotices, deadlinePolicies } from './deadlines.tables.js';
 export { seedDeadlinePolicies } from './deadlines.seed.js';
-export { extendClock, mayAskClarification, awaitsClarification, clocksOf, clocksOfCases, policiesChanged, type Extension } from './deadlines.service.js';
+export { extendClock, mayAskClarification, awaitsClarification, clocksOf, clocksOfCases, policiesChanged, recomputeAround, type Extension } from './deadlines.service.js';
 export type { ClockSpec } from './deadlines.policy.js';
 export { DEADLINES_SWEEP, DEADLINES_DIGEST, OVERDUE_LOOKBACK_DAYS, deadlinesSweep, deadlinesDigest, runDeadlineSweep, runDeadlineDigest, type SweepResult } from './deadlines.jobs.js';
 export { clockLine, submitterExpectations, type ClockLine } from './deadlines.present.js';

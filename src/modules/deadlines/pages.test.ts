@@ -138,13 +138,14 @@ describe('the staff case page shows every clock (issue 12)', () => {
     expect(done).not.toContain('Удължи срока');
   });
 
-  test('a signal: the legal decision clock (чл. 118 АПК) and the duty to inform waiting for the decision; an anonymous one: an internal target, no legal source', async () => {
+  test('a signal: the legal decision clock (чл. 121 АПК) and the duty to inform waiting for the decision; an anonymous one: an internal target, no legal source', async () => {
     const officer = await staff(app, 'officer', 'R09-ADM');
     const { plain } = await types(app);
     const named = await submitCase(app.ctx, SubmitCaseBody.parse({ ...signalBody(plain, lozenets), name: 'Иван Петров', email: 'ivan.petrov@example.bg', lang: 'bg' }), []);
     const t = text(await get(`/staff/cases/${enc(named.number)}`, officer.cookie));
-    expect(t).toContain('Решение по сигнала или предложението (законов срок)');
-    expect(t).toContain('Основание: чл. 118, ал. 1 АПК');
+    expect(t).toContain('Решение по сигнала (законов срок)');
+    expect(t).toContain('Основание: чл. 121, ал. 1 АПК');
+    expect(t).toContain('Основание: чл. 123, ал. 1 АПК');
     expect(t).toContain('Съобщаване на решението на подателя (законов срок)');
     expect(t).toContain('още не тече');
     // Signals have no extensions and no clarification pause.
@@ -153,9 +154,9 @@ describe('the staff case page shows every clock (issue 12)', () => {
 
     const anon = await submitCase(app.ctx, SubmitCaseBody.parse({ ...signalBody(plain, lozenets), lang: 'bg' }), []);
     const a = text(await get(`/staff/cases/${enc(anon.number)}`, officer.cookie));
-    expect(a).toContain('Решение по сигнала или предложението (вътрешен срок)');
+    expect(a).toContain('Решение по сигнала (вътрешен срок)');
     expect(a).toContain('по анонимен сигнал не се образува производство (чл. 111, ал. 4 АПК), затова законов срок не тече');
-    expect(a).not.toContain('Основание: чл. 118');
+    expect(a).not.toContain('Основание: чл. 121');
     const [k] = await clocksOfNumber(anon.number);
     expect(a).toContain(`остават ${dayDiff(sofiaDay(new Date()), k!.dueOn!)} дни`);
   });
@@ -396,6 +397,13 @@ describe('the public overview: answered within the legal deadline, days late, ov
         .update(caseClocks)
         .set({ state, startedOn: registered.slice(0, 10), dueOn, dueAt: endOfSofiaDay(dueOn), stoppedAt: closed })
         .where(and(eq(caseClocks.caseId, c.id), eq(caseClocks.code, 'decision')));
+      // The duty to inform of an answered one, met at once by the answer's email: not a second answer.
+      if (closed) {
+        await app.ctx.db.orm
+          .update(caseClocks)
+          .set({ state: 'stopped', startedOn: stopped!.slice(0, 10), dueOn: stopped!.slice(0, 10), dueAt: endOfSofiaDay(stopped!.slice(0, 10)), stoppedAt: closed })
+          .where(and(eq(caseClocks.caseId, c.id), eq(caseClocks.code, 'inform')));
+      }
     }
     // A public-information request of the same unit, overdue and legal: private, never counted.
     const req = await zdoi('R22-ADM');

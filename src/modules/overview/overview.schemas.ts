@@ -46,7 +46,7 @@ const LegalDeadlines = z
     medianDaysLate: median.describe('Median calendar days late of the late ones; null when none was late'),
     overdueNow: count.describe('Legal deadlines of open documents that have passed now (whenever registered)'),
   })
-  .describe('Legal deadlines (e.g. 2 months for a decision on a signal, АПК art. 118(1)); anonymous signals have none (АПК art. 111(4))');
+  .describe('Legal deadlines (e.g. 2 months for a decision on a signal, АПК art. 121(1)); anonymous signals have none (АПК art. 111(4))');
 
 /** The overview as the API answers it (CC-7): only public, visible signals and questions. */
 export const OverviewResponse = z.object({

@@ -322,6 +322,10 @@ export async function computeOverview(orm: Orm, f: OverviewFilter, now: Date): P
                    count(*) FILTER (WHERE k.state = 'running')::int AS overdue
             FROM ${caseClocks} k JOIN ${cases} ON ${cases.id} = k.case_id
             WHERE k.legal AND ${visibleSql} AND ((${stoppedInPeriod}) OR (${overdueNow}))
+              -- The answer's clock only (the one the submitter is shown): the duty to inform, met at
+              -- once by the answer's email, would count every answer twice and as on time.
+              AND EXISTS (SELECT 1 FROM deadline_policies dp, jsonb_array_elements(dp.clocks) spec
+                          WHERE dp.id = k.policy_id AND spec->>'code' = k.code AND (spec->>'shownToSubmitter')::boolean)
             GROUP BY GROUPING SETS ((${cases.unitId}), ())) s
       LEFT JOIN ${units} u ON u.id = s.unit_id`),
   ]);

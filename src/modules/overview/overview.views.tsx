@@ -91,8 +91,8 @@ const W = {
   lateMedianOf: { bg: 'Медиана на закъснението: {d} дни (от {n} закъснели)', en: 'Median days late: {d} (of {n} late)' },
   overdueNow: { bg: 'Просрочени сега', en: 'Overdue now' },
   legalNote: {
-    bg: 'Законовите срокове: решение по сигнал или предложение до 2 месеца (чл. 118, ал. 1 АПК). „В законовия срок“ е делът на сроковете, приключили през периода с отговор до края на последния ден; „просрочени сега“ са отворените документи с изтекъл срок, без значение кога са регистрирани. Анонимните сигнали нямат законов срок (чл. 111, ал. 4 АПК), а въпросите имат вътрешен срок на общината, затова не се броят тук.',
-    en: 'The legal deadlines: a decision on a signal or proposal within 2 months (Administrative Procedure Code art. 118(1)). “Within the legal deadline” is the share of the deadlines that ended in the period with an answer by the end of their last day; “overdue now” counts open documents past their deadline, whenever registered. Anonymous signals have no legal deadline (art. 111(4)) and questions have the Municipality’s own target, so neither is counted here.',
+    bg: 'Законовите срокове: решение по сигнал или предложение до 2 месеца (чл. 121, ал. 1 и чл. 118, ал. 1 АПК). „В законовия срок“ е делът на сроковете, приключили през периода с отговор до края на последния ден; „просрочени сега“ са отворените документи с изтекъл срок, без значение кога са регистрирани. Анонимните сигнали нямат законов срок (чл. 111, ал. 4 АПК), а въпросите имат вътрешен срок на общината, затова не се броят тук.',
+    en: 'The legal deadlines: a decision on a signal or proposal within 2 months (Administrative Procedure Code arts. 121(1) and 118(1)). “Within the legal deadline” is the share of the deadlines that ended in the period with an answer by the end of their last day; “overdue now” counts open documents past their deadline, whenever registered. Anonymous signals have no legal deadline (art. 111(4)) and questions have the Municipality’s own target, so neither is counted here.',
   },
 } as const satisfies Record<string, Both>;
 

@@ -1,5 +1,5 @@
 import { asc } from 'drizzle-orm';
-import type { Orm } from '../db/index.js';
+import type { Orm, Tx } from '../db/index.js';
 import { sofiaOffset } from '../i18n/index.js';
 import { calendarDays } from './calendar.tables.js';
 
@@ -339,15 +339,19 @@ const RELOAD_MS = 60_000;
 let generation = 0;
 const loaded = new WeakMap<Orm, { generation: number; at: number; calendar: Promise<Calendar> }>();
 
-/** The calendar with the swaps stored in the database; cached per process until calendarChanged() (or a minute). */
-export async function loadCalendar(orm: Orm): Promise<Calendar> {
+/**
+ * The calendar with the swaps stored in the database; cached per process until calendarChanged()
+ * (or a minute). Inside a transaction pass it as `reader`: a cold read must go through the
+ * transaction (PGlite runs one at a time: a read on the root client would wait for it forever).
+ */
+export async function loadCalendar(orm: Orm, reader: Orm | Tx = orm): Promise<Calendar> {
   const now = Date.now();
   const hit = loaded.get(orm);
   if (hit && hit.generation === generation && now - hit.at < RELOAD_MS) return hit.calendar;
   const entry = {
     generation,
     at: now,
-    calendar: orm
+    calendar: reader
       .select({ day: calendarDays.day, kind: calendarDays.kind, reference: calendarDays.reference })
       .from(calendarDays)
       .orderBy(asc(calendarDays.day))

@@ -96,12 +96,14 @@ export const ERRORS = {
   USER_UNKNOWN: { status: 400, bg: 'Няма потребител с това потребителско име.', en: 'There is no user with this username.' },
   // Legal clocks (issue 12)
   CLOCK_NOT_RUNNING: { status: 400, bg: 'Срокът вече не тече (приключен или изтекъл) и не може да бъде удължен.', en: 'The period no longer runs (stopped or expired) and cannot be extended.' },
+  PERIOD_ENDED: { status: 400, bg: 'Срокът вече е изтекъл: не може да бъде удължен или спрян след края си.', en: 'The period has already ended: it cannot be extended or suspended after its end.' },
   EXTENSION_USED: { status: 400, bg: 'Това удължаване вече е дадено веднъж; законът го допуска само веднъж.', en: 'This extension was already granted once; the law allows it only once.' },
   NO_CLARIFICATION_CLOCK: { status: 400, bg: 'По този документ не тече срок, който уточнението спира.', en: 'No period of this document is suspended by a clarification.' },
   NOT_AWAITING_CLARIFICATION: { status: 400, bg: 'Документът не чака уточнение.', en: 'The document is not waiting for a clarification.' },
   TOO_MANY_RECIPIENTS: { status: 400, bg: 'Получателите са повече от 10 000; съобщението не е изпратено.', en: 'There are more than 10,000 recipients; the message was not sent.' },
   // The working-day calendar's day swaps (issue 12)
   DAY_ALREADY_OFF: { status: 400, bg: 'Този ден вече е неработен (събота, неделя или официален празник): не е нужно да го обявявате за неработен.', en: 'This day is already a non-working day (a Saturday, a Sunday or a public holiday): there is no need to make it a holiday.' },
+  DAY_IS_HOLIDAY: { status: 400, bg: 'Официален празник не може да бъде обявен за работен ден: разменят се само съботи и недели.', en: 'A public holiday cannot be made a working day: only Saturdays and Sundays are swapped.' },
   DAY_ALREADY_WORKING: { status: 400, bg: 'Този ден вече е работен: не е нужно да го обявявате за работен.', en: 'This day is already a working day: there is no need to make it one.' },
   DAY_SWAP_EXISTS: { status: 409, bg: 'За този ден вече има въведена промяна. Премахнете я, ако искате да въведете друга.', en: 'There is already a change for this day. Remove it if you want to enter another.' },
   // Deadline policies edited by administrators (issue 12)
