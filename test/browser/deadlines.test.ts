@@ -51,19 +51,24 @@ describe.skipIf(!available)('legal clocks in Chromium', () => {
     return { page, close: () => ctx.close(), errors };
   }
 
-  test('an overdue request is marked in the inbox; the officer extends it with a reason; the applicant sees the new date; the overview shows the on-time share', async () => {
+  test('an overdue request is marked in the inbox and can no longer be extended; the officer extends another with a reason; the applicant sees the new date; the overview shows the on-time share', async () => {
     const orm = app.ctx.db.orm;
     // Vitosha's district administration, which no other browser test uses.
     const [unit] = await orm.select({ id: units.id }).from(units).where(eq(units.code, 'R23-ADM'));
     const applicant = await citizen(app);
     const [u] = await orm.select({ id: users.id }).from(users).where(eq(users.email, applicant.email));
-    const { number } = await registerDocument(
-      app.ctx,
-      { userId: u!.id, name: 'Елена Иванова', email: applicant.email, phone: null, address: null, locale: 'bg', firstName: 'Елена' },
-      { kind: 'info_request', subject: 'Договори за снегопочистване', description: 'Моля, предоставете договорите за снегопочистване за 2026 г.', unitId: unit!.id },
-      [],
-      'phone',
-    );
+    const request = async (subject: string) =>
+      (
+        await registerDocument(
+          app.ctx,
+          { userId: u!.id, name: 'Елена Иванова', email: applicant.email, phone: null, address: null, locale: 'bg', firstName: 'Елена' },
+          { kind: 'info_request', subject, description: `Моля, предоставете: ${subject}.`, unitId: unit!.id },
+          [],
+          'phone',
+        )
+      ).number;
+    const number = await request('Договори за снегопочистване');
+    const fresh = await request('Договори за озеленяване');
     // Two days past its due date, as if registered weeks ago.
     const today = sofiaDay(new Date());
     const overdueOn = new Date(Date.parse(`${today}T00:00:00Z`) - 2 * 86_400_000).toISOString().slice(0, 10);
@@ -71,7 +76,8 @@ describe.skipIf(!available)('legal clocks in Chromium', () => {
     await orm.update(caseClocks).set({ dueOn: overdueOn, dueAt: endOfSofiaDay(overdueOn) }).where(and(eq(caseClocks.caseId, c!.id), eq(caseClocks.code, 'decision')));
     await orm.update(cases).set({ dueAt: endOfSofiaDay(overdueOn) }).where(eq(cases.id, c!.id));
     const cal = await loadCalendar(orm);
-    const newDue = cal.periodEnd(cal.addCalendarDays(overdueOn, 10));
+    // ЗДОИ art. 30: the 14 days themselves are lengthened by 10, and only then moved off a non-working day.
+    const newDue = cal.periodEnd(cal.addCalendarDays(cal.addCalendarDays(today, 14), 10));
     const newDueText = formatDate(endOfSofiaDay(newDue), 'bg');
 
     const officer = await staff(app, 'officer', 'R23-ADM');
@@ -90,6 +96,13 @@ describe.skipIf(!available)('legal clocks in Chromium', () => {
     const clocks = o.page.locator('ul.clocks');
     expect(await clocks.textContent()).toContain('просрочен');
     expect(await clocks.textContent()).toContain('Основание: чл. 28, ал. 1 ЗДОИ');
+    // Past its end a period is neither extended nor suspended (ЗДОИ art. 29–31): no such forms.
+    expect(await o.page.getByRole('button', { name: 'Удължи срока' }).count()).toBe(0);
+    expect(await o.page.getByRole('button', { name: 'Поискай уточнение' }).count()).toBe(0);
+
+    // The other request, still within its 14 days: extended with a reason.
+    await o.page.goto(`${base}/staff/cases/${encodeURIComponent(fresh)}`);
+    await expect.poll(() => o.page.locator('h1').textContent()).toBe(fresh);
     await o.page.getByLabel('Основание за удължаване *').selectOption('volume');
     await o.page.getByLabel('Брой дни *').fill('10');
     await o.page.getByLabel('Причина *').fill('Исканите договори са в архива на района, в над 30 папки');
@@ -103,12 +116,12 @@ describe.skipIf(!available)('legal clocks in Chromium', () => {
     expect(o.errors).toEqual([]);
 
     // The applicant's page shows the new date and the reason.
-    const a = await loggedIn(applicant.username, applicant.password, `/documents/${encodeURIComponent(number)}`);
-    await expect.poll(() => a.page.locator('h1').textContent()).toBe(number);
+    const a = await loggedIn(applicant.username, applicant.password, `/documents/${encodeURIComponent(fresh)}`);
+    await expect.poll(() => a.page.locator('h1').textContent()).toBe(fresh);
     expect(await a.page.locator('.expected-answer').textContent()).toBe(`Очаквайте отговор до ${newDueText}`);
     expect(await a.page.locator('main').textContent()).toContain('Исканите договори са в архива на района');
     await a.page.goto(base + '/my/cases');
-    expect(await a.page.locator('tr', { hasText: number }).textContent()).toContain(`Очаквайте отговор до ${newDueText}`);
+    expect(await a.page.locator('tr', { hasText: fresh }).textContent()).toContain(`Очаквайте отговор до ${newDueText}`);
     expect(a.errors).toEqual([]);
     await a.close();
 
